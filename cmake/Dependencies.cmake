@@ -1,7 +1,8 @@
 # Finds the system packages installed by scripts/install-deps.sh. A missing one stops
 # configuration with the Debian package to install.
 function(fl_require found what package)
-  if(NOT ${found})
+  set(value "${${found}}")
+  if(NOT value)
     message(FATAL_ERROR "fieldlearn: ${what} not found. Install it with "
       "`sudo apt-get install ${package}` or run scripts/install-deps.sh")
   endif()
@@ -22,7 +23,7 @@ if(NOT CLI11_FOUND)
 endif()
 
 # toml++ (header-only use; the Debian package also ships a compiled library we do not need).
-find_path(TOMLPP_INCLUDE_DIR toml++/toml.hpp)
+find_path(TOMLPP_INCLUDE_DIR toml++/toml.h)
 fl_require(TOMLPP_INCLUDE_DIR "toml++" libtomlplusplus-dev)
 add_library(fl_tomlplusplus INTERFACE)
 target_include_directories(fl_tomlplusplus INTERFACE ${TOMLPP_INCLUDE_DIR})

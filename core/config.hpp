@@ -8,12 +8,6 @@
 #include <string>
 #include <vector>
 
-namespace toml {
-inline namespace v3 {
-class table;
-}
-}  // namespace toml
-
 namespace fl {
 
 class Config {
@@ -47,11 +41,13 @@ class Config {
   // A value that may be an integer or a string (e.g. closure.level = 1 or "real").
   std::string get_as_string(const std::string& key) const;
 
+  // Every leaf key in dotted form, sorted (for listing and validation).
+  std::vector<std::string> keys() const;
   std::string to_toml() const;
-  const toml::table& table() const;
 
  private:
-  std::unique_ptr<toml::table> table_;
+  struct Impl;  // holds the toml++ table; keeps toml++ out of this header
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace fl

@@ -6,6 +6,7 @@
 //   key     = (seed, stream)      one stream per chain / replica / buffer
 //   counter = (lane, step)        lane: 64-bit position inside the stream, step: 64-bit epoch
 // so results never depend on how work is split across threads.
+#include <cmath>
 #include <cstdint>
 
 #include "core/hd.hpp"

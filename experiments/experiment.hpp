@@ -22,8 +22,10 @@ namespace fl {
 
 class RunDirectory {
  public:
-  // Creates `final_path`.partial-XXXX; commit() renames it to final_path.
-  explicit RunDirectory(std::filesystem::path final_path);
+  enum class Mode { create, resume };
+  // create: makes `final_path`.partial-XXXX, and commit() renames it to final_path (an
+  // existing final_path is an error). resume: reuses an existing run directory in place.
+  RunDirectory(std::filesystem::path final_path, Mode mode);
   ~RunDirectory();  // removes the partial directory unless committed
   RunDirectory(const RunDirectory&) = delete;
   RunDirectory& operator=(const RunDirectory&) = delete;
@@ -32,14 +34,13 @@ class RunDirectory {
   const std::filesystem::path& path() const { return work_; }
   std::filesystem::path file(const std::string& name) const { return work_ / name; }
   const std::filesystem::path& final_path() const { return final_; }
-  // Resuming: an existing committed directory is reused in place.
-  static RunDirectory reopen(std::filesystem::path existing);
+  bool resumed() const { return resumed_; }
   void commit();
 
  private:
-  RunDirectory() = default;
   std::filesystem::path final_, work_;
   bool committed_ = false;
+  bool resumed_ = false;
 };
 
 struct RunContext {
