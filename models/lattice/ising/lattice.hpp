@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/hd.hpp"
+
 namespace fl::ising {
 
 enum class Boundary : std::uint8_t { periodic, open };
@@ -15,12 +17,23 @@ struct IsingLattice {
   int L = 8;                      // linear size
   Boundary boundary = Boundary::periodic;
 
-  int n_sites() const { return dim == 1 ? L : L * L; }
-  int coordination() const { return 2 * dim; }  // in the bulk
-  bool periodic() const { return boundary == Boundary::periodic; }
+  FL_HD int n_sites() const { return dim == 1 ? L : L * L; }
+  FL_HD int coordination() const { return 2 * dim; }  // in the bulk
+  FL_HD bool periodic() const { return boundary == Boundary::periodic; }
   // Checkerboard colour of a site; a valid two-colouring needs L even when periodic.
-  int colour(int site) const { return dim == 1 ? site % 2 : (site % L + site / L) % 2; }
-  bool bipartite() const { return !periodic() || L % 2 == 0; }
+  FL_HD int colour(int site) const { return dim == 1 ? site % 2 : (site % L + site / L) % 2; }
+  FL_HD bool bipartite() const { return !periodic() || L % 2 == 0; }
+  // Neighbour of `site` in direction d (0: +x, 1: -x, 2: +y, 3: -y), -1 across an open edge.
+  FL_HD int neighbour(int site, int d) const {
+    const int x = site % L, y = site / L;
+    const int axis_pos = d < 2 ? x : y;
+    int t = axis_pos + ((d & 1) ? -1 : 1);
+    if (t < 0 || t >= L) {
+      if (!periodic()) return -1;
+      t = (t + L) % L;
+    }
+    return d < 2 ? t + L * y : x + L * t;
+  }
 };
 
 // Throws InputError (key names in the message) for dim not in {1,2}, L < 2.
