@@ -19,11 +19,11 @@ FL_HD std::uint64_t rng_step(RngPurpose p, std::uint64_t index) {
   return (static_cast<std::uint64_t>(p) << 56) | index;
 }
 
-// Sum of the neighbouring spins of `site` (open edges contribute nothing).
-FL_HD int local_field(const IsingLattice& lat, const std::int8_t* s, int site) {
+// Sum of the neighbouring spins of the site at (x, y) (open edges contribute nothing).
+FL_HD int local_field(const IsingLattice& lat, const std::int8_t* s, int x, int y) {
   int h = 0;
   for (int d = 0; d < lat.coordination(); ++d) {
-    const int t = lat.neighbour(site, d);
+    const int t = lat.neighbour(x, y, d);
     if (t >= 0) h += s[t];
   }
   return h;
@@ -38,21 +38,22 @@ struct MetropolisTable {
   }
 };
 
-// One Metropolis attempt at `site` with uniform u in (0, 1).
-FL_HD void metropolis_site(const IsingLattice& lat, std::int8_t* s, int site,
-                           const MetropolisTable& table, double u) {
-  const int m = s[site] * local_field(lat, s, site);  // Delta E = 2 J m
-  if (m <= 0 || u < table.p[m]) s[site] = static_cast<std::int8_t>(-s[site]);
+// One Metropolis attempt at site (x, y). Its uniform is element `site` of the Philox fill
+// (key, step), i.e. uniform_at(key, step, site).
+FL_HD void metropolis_site(const IsingLattice& lat, std::int8_t* s, int x, int y,
+                           const MetropolisTable& table, PhiloxKey key, std::uint64_t step) {
+  const int site = x + lat.L * y;
+  const int m = s[site] * local_field(lat, s, x, y);  // Delta E = 2 J m
+  if (m <= 0 || uniform_at(key, step, static_cast<std::uint64_t>(site), 0.0) < table.p[m])
+    s[site] = static_cast<std::int8_t>(-s[site]);
 }
 
 // One colour of a checkerboard sweep of one chain: every site of `colour` is attempted.
-// The uniform of site i is element i of the Philox fill (key, step).
 FL_HD void metropolis_half_sweep(const IsingLattice& lat, std::int8_t* s, int colour,
                                  const MetropolisTable& table, PhiloxKey key, std::uint64_t step) {
-  const int n = lat.n_sites();
-  for (int site = 0; site < n; ++site)
-    if (lat.colour(site) == colour)
-      metropolis_site(lat, s, site, table, uniform_at(key, step, static_cast<std::uint64_t>(site), 0.0));
+  const int rows = lat.dim == 1 ? 1 : lat.L;
+  for (int y = 0; y < rows; ++y)
+    for (int x = (colour + y) & 1; x < lat.L; x += 2) metropolis_site(lat, s, x, y, table, key, step);
 }
 
 // ---- Wolff cluster update ------------------------------------------------------------
@@ -96,15 +97,21 @@ struct MultispinThresholds {
       : p4(threshold32(exp(-4.0 * beta_j))), p8(threshold32(exp(-8.0 * beta_j))) {}
 };
 
+// Philox blocks per site word: 16 blocks = 32 bit planes = a full 32-bit comparison.
+constexpr int kMultispinBlocks = 16;
+
 // Bitwise "U < P" for 64 independent 32-bit uniforms U (bit planes drawn MSB first) against
 // the per-bit threshold P = p4 on mask4, p8 on mask8. Planes are drawn lazily until every
-// relevant bit is decided, so the result equals a full 32-bit comparison per bit.
+// relevant bit is decided, so the result equals a full 32-bit comparison per bit. Block b of
+// the word at lane0 is Philox lane lane0 + b; the first n_pre blocks may be passed in
+// precomputed (the CPU engine computes them in bulk, which pipelines far better).
 FL_HD std::uint64_t bitsliced_accept(std::uint64_t mask4, std::uint64_t mask8,
                                      const MultispinThresholds& t, PhiloxKey key,
-                                     std::uint64_t step, std::uint64_t lane0) {
+                                     std::uint64_t step, std::uint64_t lane0,
+                                     const U32x4* pre = nullptr, int n_pre = 0) {
   std::uint64_t undecided = mask4 | mask8, less = 0;
-  for (int block = 0; block < 16 && undecided; ++block) {
-    const U32x4 r = philox_block(key, lane0 + block, step);
+  for (int block = 0; block < kMultispinBlocks && undecided; ++block) {
+    const U32x4 r = block < n_pre ? pre[block] : philox_block(key, lane0 + block, step);
     for (int half = 0; half < 2 && undecided; ++half) {
       const std::uint64_t plane =
           (static_cast<std::uint64_t>(r.v[2 * half]) << 32) | r.v[2 * half + 1];
@@ -118,24 +125,26 @@ FL_HD std::uint64_t bitsliced_accept(std::uint64_t mask4, std::uint64_t mask8,
 }
 
 // Multi-spin Metropolis at one site word. `words` is one group's lattice of n_sites words.
-FL_HD void multispin_site(const IsingLattice& lat, std::uint64_t* words, int site,
-                          const MultispinThresholds& t, PhiloxKey key, std::uint64_t step) {
+FL_HD void multispin_site(const IsingLattice& lat, std::uint64_t* words, int x, int y,
+                          const MultispinThresholds& t, PhiloxKey key, std::uint64_t step,
+                          const U32x4* pre = nullptr, int n_pre = 0) {
+  const int site = x + lat.L * y;
   const std::uint64_t s = words[site];
-  std::uint64_t accept;
-  const std::uint64_t lane0 = static_cast<std::uint64_t>(site) * 16;
+  const std::uint64_t lane0 = static_cast<std::uint64_t>(site) * kMultispinBlocks;
+  std::uint64_t always, mask4, mask8;  // Delta E <= 0, = 4J, = 8J
+  const std::uint64_t a = s ^ words[lat.neighbour(x, y, 0)], b = s ^ words[lat.neighbour(x, y, 1)];
   if (lat.dim == 1) {
-    const std::uint64_t a = s ^ words[lat.neighbour(site, 0)], b = s ^ words[lat.neighbour(site, 1)];
-    const std::uint64_t none = ~(a | b);  // Delta E = 4J
-    accept = (a | b) | bitsliced_accept(none, 0, t, key, step, lane0);
+    mask4 = ~(a | b);
+    mask8 = 0;
+    always = a | b;
   } else {
-    const std::uint64_t a = s ^ words[lat.neighbour(site, 0)], b = s ^ words[lat.neighbour(site, 1)];
-    const std::uint64_t c = s ^ words[lat.neighbour(site, 2)], d = s ^ words[lat.neighbour(site, 3)];
+    const std::uint64_t c = s ^ words[lat.neighbour(x, y, 2)], d = s ^ words[lat.neighbour(x, y, 3)];
     const std::uint64_t s1 = a ^ b, c1 = a & b, s2 = c ^ d, c2 = c & d;
-    const std::uint64_t one = (s1 ^ s2) & ~(c1 | c2);  // exactly one anti-aligned: Delta E = 4J
-    const std::uint64_t none = ~(a | b | c | d);        // none anti-aligned: Delta E = 8J
-    accept = ~(one | none) | bitsliced_accept(one, none, t, key, step, lane0);
+    mask4 = (s1 ^ s2) & ~(c1 | c2);  // exactly one anti-aligned neighbour
+    mask8 = ~(a | b | c | d);        // none anti-aligned
+    always = ~(mask4 | mask8);
   }
-  words[site] = s ^ accept;
+  words[site] = s ^ (always | bitsliced_accept(mask4, mask8, t, key, step, lane0, pre, n_pre));
 }
 
 }  // namespace fl::ising

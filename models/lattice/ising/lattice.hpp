@@ -24,13 +24,14 @@ struct IsingLattice {
   FL_HD int colour(int site) const { return dim == 1 ? site % 2 : (site % L + site / L) % 2; }
   FL_HD bool bipartite() const { return !periodic() || L % 2 == 0; }
   // Neighbour of `site` in direction d (0: +x, 1: -x, 2: +y, 3: -y), -1 across an open edge.
-  FL_HD int neighbour(int site, int d) const {
-    const int x = site % L, y = site / L;
+  FL_HD int neighbour(int site, int d) const { return neighbour(site % L, site / L, d); }
+  // The same from coordinates (x, y): no integer division, for the inner loops.
+  FL_HD int neighbour(int x, int y, int d) const {
     const int axis_pos = d < 2 ? x : y;
     int t = axis_pos + ((d & 1) ? -1 : 1);
     if (t < 0 || t >= L) {
       if (!periodic()) return -1;
-      t = (t + L) % L;
+      t = t < 0 ? L - 1 : 0;
     }
     return d < 2 ? t + L * y : x + L * t;
   }
