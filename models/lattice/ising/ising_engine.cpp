@@ -16,6 +16,10 @@ std::unique_ptr<IsingEngine> make_ising_engine_cuda(Backend& backend);  // cuda/
 
 namespace {
 
+// Below this many site updates a call runs on one thread: forking a team for tiny work
+// costs more than it saves, and much more when the cores are shared with other jobs.
+constexpr index_t kMinParallelWork = index_t{1} << 16;
+
 void fail(const std::string& what) { throw std::invalid_argument("IsingEngine: " + what); }
 
 index_t chains_of(const IsingLattice& lat, index_t size, Device have, Device want) {
@@ -40,7 +44,7 @@ class CpuIsingEngine final : public IsingEngine {
  protected:
   void do_randomize(const IsingLattice& lat, VectorView<std::int8_t> spins, std::uint32_t seed) override {
     const index_t n = lat.n_sites(), chains = spins.size / n;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (spins.size >= kMinParallelWork)
     for (index_t c = 0; c < chains; ++c) {
       const PhiloxKey key{seed, static_cast<std::uint32_t>(c)};
       for (index_t i = 0; i < n; ++i) {
@@ -53,7 +57,7 @@ class CpuIsingEngine final : public IsingEngine {
   void do_metropolis(const IsingLattice& lat, VectorView<std::int8_t> spins, VectorView<const double> beta_j,
                      std::uint32_t seed, std::uint64_t first_sweep, int n_sweeps) override {
     const index_t n = lat.n_sites(), chains = spins.size / n;
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (spins.size * n_sweeps >= kMinParallelWork)
     for (index_t c = 0; c < chains; ++c) {
       const MetropolisTable table(beta_j.data[c]);
       const PhiloxKey key{seed, static_cast<std::uint32_t>(c)};
@@ -68,7 +72,7 @@ class CpuIsingEngine final : public IsingEngine {
   void do_wolff(const IsingLattice& lat, VectorView<std::int8_t> spins, VectorView<const double> beta_j,
                 std::uint32_t seed, std::uint64_t first_cluster, int n_clusters) override {
     const index_t n = lat.n_sites(), chains = spins.size / n;
-#pragma omp parallel
+#pragma omp parallel if (chains * n_clusters * 64 >= kMinParallelWork)
     {
       std::vector<int> stack(static_cast<std::size_t>(n));
 #pragma omp for schedule(dynamic, 1)
@@ -85,7 +89,7 @@ class CpuIsingEngine final : public IsingEngine {
   void do_measure(const IsingLattice& lat, VectorView<const std::int8_t> spins, VectorView<double> bond_sum,
                   VectorView<double> magnetisation) override {
     const index_t n = lat.n_sites(), chains = spins.size / n;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (spins.size >= kMinParallelWork)
     for (index_t c = 0; c < chains; ++c) {
       const std::int8_t* s = spins.data + c * n;
       long b = 0, m = 0;
@@ -104,7 +108,7 @@ class CpuIsingEngine final : public IsingEngine {
 
   void do_multispin_randomize(const IsingLattice& lat, VectorView<std::uint64_t> words, std::uint32_t seed) override {
     const index_t n = lat.n_sites(), groups = words.size / n;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (words.size >= kMinParallelWork)
     for (index_t g = 0; g < groups; ++g)
       for (index_t i = 0; i < n; ++i) {
         const U32x4 r = philox_block({seed, static_cast<std::uint32_t>(g)}, static_cast<std::uint64_t>(i),
@@ -120,7 +124,7 @@ class CpuIsingEngine final : public IsingEngine {
     const int rows = lat.dim == 1 ? 1 : lat.L;
     const int row_len = lat.L;
     // Rows of one colour are independent: parallelise over (group, row).
-#pragma omp parallel
+#pragma omp parallel if (64 * words.size * n_sweeps >= 16 * kMinParallelWork)
     {
     std::vector<U32x4> pre(static_cast<std::size_t>(row_len) * kPrefetch);
     for (int k = 0; k < n_sweeps; ++k)
@@ -151,7 +155,7 @@ class CpuIsingEngine final : public IsingEngine {
   void do_multispin_measure(const IsingLattice& lat, VectorView<const std::uint64_t> words,
                             VectorView<double> bond_sum, VectorView<double> magnetisation) override {
     const index_t n = lat.n_sites(), groups = words.size / n;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (words.size * 64 >= kMinParallelWork)
     for (index_t g = 0; g < groups; ++g) {
       long up[64] = {}, anti[64] = {};
       long n_bonds = 0;
