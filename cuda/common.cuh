@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace fl::cuda {
 
@@ -98,5 +99,37 @@ void for_each_index(std::int64_t n, F f) {
   for_each_index_kernel<<<grid_size(n), kBlockSize>>>(n, f);
   FL_CUDA_CHECK_LAUNCH();
 }
+
+// Owning device array for scratch space inside a .cu file (cudaMalloc/cudaFree, no managed
+// memory). Move-only; freeing errors at process exit are ignored on purpose.
+template <class T>
+class DeviceArray {
+ public:
+  DeviceArray() = default;
+  explicit DeviceArray(std::size_t n) : size_(n) {
+    if (n > 0) FL_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&data_), n * sizeof(T)));
+  }
+  ~DeviceArray() {
+    if (data_) cudaFree(data_);
+  }
+  DeviceArray(DeviceArray&& o) noexcept : data_(o.data_), size_(o.size_) {
+    o.data_ = nullptr;
+    o.size_ = 0;
+  }
+  DeviceArray& operator=(DeviceArray&& o) noexcept {
+    std::swap(data_, o.data_);
+    std::swap(size_, o.size_);
+    return *this;
+  }
+  DeviceArray(const DeviceArray&) = delete;
+  DeviceArray& operator=(const DeviceArray&) = delete;
+
+  T* get() const { return data_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+};
 
 }  // namespace fl::cuda
