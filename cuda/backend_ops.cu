@@ -91,6 +91,20 @@ double mean_diagonal(MatrixView<const double> A, double* scratch) {
          static_cast<double>(A.rows);
 }
 
+std::int64_t count_non_finite(MatrixView<const double> A, bool lower_only, double* scratch) {
+  const double* p = A.data;
+  const std::int64_t rows = A.rows, ld = A.ld;
+  const double count = reduce<PlusOp>(
+      A.rows * A.cols,
+      [=] __device__(std::int64_t k) {
+        const std::int64_t i = k % rows, j = k / rows;
+        if (lower_only && i < j) return 0.0;
+        return isfinite(p[i + j * ld]) ? 0.0 : 1.0;
+      },
+      scratch);
+  return static_cast<std::int64_t>(count);
+}
+
 // out[i] = sum_j A(i, j): one thread per row; neighbouring threads read neighbouring
 // addresses of each column (coalesced), each sums its row in order.
 template <class T>

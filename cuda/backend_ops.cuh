@@ -21,6 +21,8 @@ template <class T> double dot(VectorView<const T> x, VectorView<const T> y, doub
 template <class T> double nrm2(VectorView<const T> x, double* scratch);
 template <class T> double max_abs(VectorView<const T> x, double* scratch);
 double mean_diagonal(MatrixView<const double> A, double* scratch);
+// Number of NaN/Inf entries of A (only the lower triangle, diagonal included, when lower_only).
+std::int64_t count_non_finite(MatrixView<const double> A, bool lower_only, double* scratch);
 
 template <class T> void row_sums(MatrixView<const T> A, VectorView<T> out);
 template <class T> void col_sums(MatrixView<const T> A, VectorView<T> out);

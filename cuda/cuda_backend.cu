@@ -283,49 +283,54 @@ class CudaBackend final : public Backend {
 
 // Jitter policy shared with the CPU backend (CholeskyOptions): try 0, then initial,
 // 10*initial, ... up to max, each relative to mean(diag(A)); restart from the original
-// matrix each time; report what was needed.
+// matrix each time; report what was needed. NaN/Inf input is a NumericalError, as on the CPU.
 CholeskyInfo CudaBackend::do_cholesky(MatrixView<double> A, const CholeskyOptions& options) {
   const index_t n = A.rows;
-  if (n == 0) return {};
-  if (!(options.initial_jitter > 0)) throw std::invalid_argument("cholesky: initial_jitter must be > 0");
+  CholeskyInfo info;
+  if (n == 0) return info;
+  if (cuda::ops::count_non_finite(A, true, scratch()) > 0)
+    throw NumericalError("cholesky: matrix has non-finite entries");
   const double mean_diag = cuda::ops::mean_diagonal(A, scratch());
-  if (!(mean_diag > 0) || !std::isfinite(mean_diag))
-    throw NumericalError("cholesky: matrix is not positive definite (mean of the diagonal is " +
-                         std::to_string(mean_diag) + ")");
 
+  // potrf overwrites A even when it fails: keep a copy for the jitter retries.
   cuda::DeviceArray<double> original(static_cast<std::size_t>(n * n));
   const MatrixView<double> saved(original.get(), n, n, n, Device::cuda);
   copy2d<double>(A, saved);
 
-  CholeskyInfo info;
-  info.attempts = 0;
-  int failed_minor = 0;
-  const double max_rel = options.max_jitter * (1 + 1e-9);  // 10^k * initial may round past max
-  for (double rel = 0.0; rel <= max_rel; rel = rel == 0.0 ? options.initial_jitter : rel * 10.0) {
-    if (info.attempts > 0) {
+  double relative = 0;  // 0, initial, 10 initial, ..., max
+  for (int attempt = 1;; ++attempt) {
+    if (attempt > 1) {
       copy2d<double>(saved, A);
-      cuda::ops::add_to_diagonal(A, rel * mean_diag);
+      cuda::ops::add_to_diagonal(A, relative * mean_diag);
     }
-    ++info.attempts;
-    failed_minor = try_potrf(A);
+    const int failed_minor = try_potrf(A);
     if (failed_minor < 0)
       throw std::logic_error("cusolverDnDpotrf: invalid argument " + std::to_string(-failed_minor));
     if (failed_minor == 0) {
+      if (!std::isfinite(cuda::ops::mean_diagonal(A, scratch())))
+        throw NumericalError("cholesky: non-finite factor");
       cuda::ops::zero_strict_upper(A);
-      info.jitter = rel * mean_diag;
-      info.jitter_relative = rel;
+      info.attempts = attempt;
+      info.jitter_relative = relative;
+      info.jitter = relative * mean_diag;
       return info;
     }
+    relative = relative == 0 ? options.initial_jitter : relative * 10;
+    // 10^k * initial may round just past max: allow for it.
+    if (mean_diag <= 0 || options.initial_jitter <= 0 || relative > options.max_jitter * (1 + 1e-9)) {
+      copy2d<double>(saved, A);  // leave the caller's matrix as it was
+      throw NumericalError("cholesky: matrix of size " + std::to_string(n) +
+                           " is not positive definite (leading minor " + std::to_string(failed_minor) +
+                           " fails) even with relative jitter up to " + std::to_string(options.max_jitter) +
+                           " after " + std::to_string(attempt) + " attempts");
+    }
   }
-  copy2d<double>(saved, A);  // leave the caller's matrix as it was
-  throw NumericalError("cholesky: matrix is not positive definite even with jitter " +
-                       std::to_string(options.max_jitter) + " x mean(diag) (n = " + std::to_string(n) +
-                       ", " + std::to_string(info.attempts) + " attempts, leading minor " +
-                       std::to_string(failed_minor) + " failed)");
 }
 
 void CudaBackend::do_cholesky_solve(MatrixView<const double> L, MatrixView<double> B) {
   if (L.rows == 0 || B.cols == 0) return;
+  if (cuda::ops::count_non_finite(L, true, scratch()) + cuda::ops::count_non_finite(B, false, scratch()) > 0)
+    throw NumericalError("cholesky_solve: NaN or Inf in factor or right-hand side");
   const int n = checked_int(L.rows, "cholesky_solve size");
   FL_CUSOLVER_CHECK(cusolverDnDpotrs(cusolver_, CUBLAS_FILL_MODE_LOWER, n,
                                      checked_int(B.cols, "cholesky_solve columns"), L.data,
@@ -338,6 +343,7 @@ void CudaBackend::do_cholesky_solve(MatrixView<const double> L, MatrixView<doubl
 // syevd returns eigenvalues in ascending order, eigenvectors in the columns of A.
 void CudaBackend::do_eigh(MatrixView<double> A, VectorView<double> w) {
   if (A.rows == 0) return;
+  if (cuda::ops::count_non_finite(A, true, scratch()) > 0) throw NumericalError("eigh: matrix has NaN or Inf entries");
   const int n = checked_int(A.rows, "eigh size"), lda = checked_int(A.ld, "eigh ld");
   int lwork = 0;
   FL_CUSOLVER_CHECK(cusolverDnDsyevd_bufferSize(cusolver_, CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_LOWER,
