@@ -7,64 +7,19 @@
 #include "models/lattice/ising/exact.hpp"
 #include "models/lattice/ising/ising_engine.hpp"
 #include "models/lattice/ising/observables.hpp"
+#include "mc_helpers.hpp"
 
 using namespace fl::ising;
 using fl::Device;
 using fl::VectorView;
 
+using namespace ising_test;
+
 namespace {
-
-enum class Algo { metropolis, wolff, multispin };
-
-// Runs `chains` chains (single-spin) or chains/64 word groups (multi-spin) at T and returns
-// the thermodynamic estimate with errors.
 ThermoEstimate run_chains(const IsingLattice& lat, double T, Algo algo, int chains, int n_therm, int n_meas,
                           std::uint32_t seed) {
-  auto engine = make_ising_engine(fl::cpu_backend());
-  const int n = lat.n_sites();
-  std::vector<ChainSeries> series(chains);
-  std::vector<double> bonds(chains), mags(chains);
-  VectorView<double> bv(bonds.data(), chains, Device::cpu), mv(mags.data(), chains, Device::cpu);
-  if (algo == Algo::multispin) {
-    const int groups = chains / 64;
-    std::vector<std::uint64_t> words(static_cast<std::size_t>(groups) * n);
-    std::vector<double> beta(groups, 1.0 / T);
-    VectorView<std::uint64_t> wv(words.data(), static_cast<fl::index_t>(words.size()), Device::cpu);
-    VectorView<const double> betav(beta.data(), groups, Device::cpu);
-    engine->multispin_randomize(lat, wv, seed);
-    engine->multispin_metropolis(lat, wv, betav, seed, 0, n_therm);
-    for (int t = 0; t < n_meas; ++t) {
-      engine->multispin_metropolis(lat, wv, betav, seed, n_therm + t, 1);
-      engine->multispin_measure(lat, wv, bv, mv);
-      for (int c = 0; c < chains; ++c) series[c].bond_sum.push_back(bonds[c]), series[c].magnetisation.push_back(mags[c]);
-    }
-  } else {
-    std::vector<std::int8_t> spins(static_cast<std::size_t>(chains) * n);
-    std::vector<double> beta(chains, 1.0 / T);
-    VectorView<std::int8_t> sv(spins.data(), static_cast<fl::index_t>(spins.size()), Device::cpu);
-    VectorView<const double> betav(beta.data(), chains, Device::cpu);
-    engine->randomize(lat, sv, seed);
-    auto step = [&](std::uint64_t k, int count) {
-      if (algo == Algo::metropolis) engine->metropolis(lat, sv, betav, seed, k, count);
-      else engine->wolff(lat, sv, betav, seed, 4 * k, 4 * count);  // 4 clusters per step
-    };
-    step(0, n_therm);
-    for (int t = 0; t < n_meas; ++t) {
-      step(n_therm + t, 1);
-      engine->measure(lat, sv, bv, mv);
-      for (int c = 0; c < chains; ++c) series[c].bond_sum.push_back(bonds[c]), series[c].magnetisation.push_back(mags[c]);
-    }
-  }
-  // Every chain is one block: chains are independent, so the jackknife over them is exact.
-  return estimate_thermo(series, n, T, 1.0, n_meas);
+  return ising_test::run_chains(fl::cpu_backend(), lat, T, algo, chains, n_therm, n_meas, seed);
 }
-
-void expect_within(double mc, double err, double exact, double nsigma, const char* what, double T) {
-  EXPECT_GT(err, 0) << what << " T=" << T;
-  EXPECT_LT(std::abs(mc - exact), nsigma * err) << what << " T=" << T << ": MC " << mc << " +- " << err
-                                                << ", exact " << exact;
-}
-
 }  // namespace
 
 TEST(IsingMonteCarlo, Metropolis_L8_energy_and_specific_heat_vs_Kaufman) {
