@@ -132,8 +132,19 @@ void run_rbm_ising(RunContext& ctx) {
   const Config& cfg = ctx.config;
   const auto settings = settings_from(cfg, ctx.seed);
   rbm_ising::Study study(ctx.backend, settings, ctx.out.path(), ctx.quiet);
+  const bool do_2d = cfg.get_bool("ising2d.enabled"), do_1d = cfg.get_bool("chain1d.enabled");
+  if (do_2d) {
+    const int L = as_int(cfg, "ising2d.L");
+    require(L >= 2 && L <= 1024, "ising2d.L: must be in [2, 1024]");
+    study.check_feasible(L * L);
+  }
+  if (do_1d) {
+    const int N = as_int(cfg, "chain1d.N");
+    require(N >= 2 && N <= 1 << 20, "chain1d.N: must be at least 2");
+    study.check_feasible(N);
+  }
 
-  if (cfg.get_bool("ising2d.enabled")) {
+  if (do_2d) {
     ising::GenerateOptions g;
     g.lattice = {2, as_int(cfg, "ising2d.L"), ising::Boundary::periodic};
     g.temperatures = cfg.get_double_list("ising2d.temperatures");
@@ -163,7 +174,7 @@ void run_rbm_ising(RunContext& ctx) {
     ctx.metrics["temperatures"] = temps;
     ctx.metrics["lattice"] = {{"dim", 2}, {"L", g.lattice.L}, {"boundary", "periodic"}};
   }
-  if (cfg.get_bool("chain1d.enabled")) {
+  if (do_1d) {
     const ising::IsingLattice lat{1, as_int(cfg, "chain1d.N"),
                                   ising::boundary_from_name(cfg.get_string("chain1d.boundary"))};
     ising::GenerateOptions g;

@@ -23,15 +23,20 @@ nlohmann::json thermo_json(const ising::ThermoEstimate& e) {
 
 }  // namespace
 
+void Study::check_feasible(int n_v) const {
+  const int n_h = s_.n_hidden > 0 ? s_.n_hidden : n_v;
+  rbm::check_shape(n_v, n_h, "rbm.n_hidden");
+  require(s_.log_z_mode != "exact" || std::min(n_v, n_h) <= rbm::kMaxExactUnits,
+          "monitor.log_z: exact log Z needs a layer of at most " + std::to_string(rbm::kMaxExactUnits) +
+              " units, but n_visible = " + std::to_string(n_v) + " and n_hidden = " + std::to_string(n_h));
+}
+
 nlohmann::json Study::run_temperature(const ising::IsingLattice& lat, const ising::TemperatureSamples& data,
                                       const std::string& tag, bool have_mc) {
   const int n_v = lat.n_sites(), n_h = s_.n_hidden > 0 ? s_.n_hidden : n_v;
   const double T = data.T;
-  rbm::check_shape(n_v, n_h, "rbm.n_hidden");
+  check_feasible(n_v);
   const bool exact_possible = std::min(n_v, n_h) <= rbm::kMaxExactUnits;
-  require(s_.log_z_mode != "exact" || exact_possible,
-          "monitor.log_z: exact log Z needs a layer of at most " + std::to_string(rbm::kMaxExactUnits) +
-              " units, but n_visible = " + std::to_string(n_v) + " and n_hidden = " + std::to_string(n_h));
   const bool use_exact = s_.log_z_mode == "exact" || (s_.log_z_mode == "auto" && exact_possible);
   const bool small = n_v <= 20;  // KL and full enumeration of visible states
 

@@ -35,6 +35,10 @@ class Study {
   Study(Backend& backend, StudySettings settings, std::filesystem::path out, bool quiet)
       : backend_(backend), s_(std::move(settings)), out_(std::move(out)), quiet_(quiet) {}
 
+  // InputError when exact log Z is requested but both layers are too large to enumerate;
+  // called before any data is generated.
+  void check_feasible(int n_visible) const;
+
   // `data.estimate` is used as the Monte Carlo reference when have_mc is true.
   nlohmann::json run_temperature(const ising::IsingLattice& lat, const ising::TemperatureSamples& data,
                                  const std::string& tag, bool have_mc);
