@@ -1,6 +1,7 @@
 #include "models/lattice/ising/ising_engine.hpp"
 
-#include <bit>
+#include <omp.h>
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -122,34 +123,54 @@ class CpuIsingEngine final : public IsingEngine {
                                int n_sweeps) override {
     const index_t n = lat.n_sites(), groups = words.size / n;
     const int rows = lat.dim == 1 ? 1 : lat.L;
-    const int row_len = lat.L;
-    // Rows of one colour are independent: parallelise over (group, row).
-#pragma omp parallel if (64 * words.size * n_sweeps >= 16 * kMinParallelWork)
-    {
-    std::vector<U32x4> pre(static_cast<std::size_t>(row_len) * kPrefetch);
-    for (int k = 0; k < n_sweeps; ++k)
-      for (int colour = 0; colour < 2; ++colour) {
-        const std::uint64_t step = rng_step(RngPurpose::multispin, 2 * (first_sweep + k) + colour);
+    const bool parallel = 64 * words.size * n_sweeps >= 16 * kMinParallelWork;
+    if (groups >= omp_get_max_threads()) {
+      // Enough independent word groups: each thread takes whole groups through all sweeps,
+      // with no barrier at all (barriers are costly when the cores are shared).
+#pragma omp parallel if (parallel)
+      {
+        std::vector<U32x4> scratch(static_cast<std::size_t>(lat.L) * kPrefetch);
 #pragma omp for schedule(static)
-        for (index_t gr = 0; gr < groups * rows; ++gr) {
-          const index_t g = gr / rows;
-          const int y = static_cast<int>(gr % rows);
-          const MultispinThresholds t(beta_j.data[g]);
-          const PhiloxKey key{seed, static_cast<std::uint32_t>(g)};
-          std::uint64_t* w = words.data + g * n;
-          // The first blocks of every site in the row in one pipelined loop; the rare
-          // deeper comparisons draw theirs lazily inside multispin_site.
-          const int x0 = (colour + y) & 1;
-          const int n_row = (row_len - x0 + 1) / 2;
-          const std::uint64_t lane_first = static_cast<std::uint64_t>(x0 + row_len * y) * kMultispinBlocks;
-          U32x4* out = pre.data();
-          for (int i = 0; i < n_row * kPrefetch; ++i)  // flat loop: vectorises
-            out[i] = philox_block(key, lane_first + 2 * kMultispinBlocks * (i / kPrefetch) + i % kPrefetch, step);
-          for (int x = x0, j = 0; x < row_len; x += 2, ++j)
-            multispin_site(lat, w, x, y, t, key, step, &pre[j * kPrefetch], kPrefetch);
-        }
+        for (index_t g = 0; g < groups; ++g)
+          for (int k = 0; k < n_sweeps; ++k)
+            for (int colour = 0; colour < 2; ++colour)
+              for (int y = 0; y < rows; ++y)
+                multispin_row(lat, words.data + g * n, y, colour, MultispinThresholds(beta_j.data[g]),
+                              PhiloxKey{seed, static_cast<std::uint32_t>(g)},
+                              rng_step(RngPurpose::multispin, 2 * (first_sweep + k) + colour), scratch.data());
       }
+      return;
     }
+    // Few large lattices: rows of one colour are independent, parallelise over (group, row).
+#pragma omp parallel if (parallel)
+    {
+      std::vector<U32x4> scratch(static_cast<std::size_t>(lat.L) * kPrefetch);
+      for (int k = 0; k < n_sweeps; ++k)
+        for (int colour = 0; colour < 2; ++colour) {
+          const std::uint64_t step = rng_step(RngPurpose::multispin, 2 * (first_sweep + k) + colour);
+#pragma omp for schedule(static)
+          for (index_t gr = 0; gr < groups * rows; ++gr) {
+            const index_t g = gr / rows;
+            multispin_row(lat, words.data + g * n, static_cast<int>(gr % rows), colour,
+                          MultispinThresholds(beta_j.data[g]), PhiloxKey{seed, static_cast<std::uint32_t>(g)}, step,
+                          scratch.data());
+          }
+        }
+    }
+  }
+
+  // The sites of one colour in row y of one word group. The first kPrefetch Philox blocks of
+  // every site are computed in one flat loop (which the compiler vectorises); the rare deeper
+  // comparisons draw their blocks lazily inside multispin_site.
+  static void multispin_row(const IsingLattice& lat, std::uint64_t* w, int y, int colour,
+                            const MultispinThresholds& t, PhiloxKey key, std::uint64_t step, U32x4* pre) {
+    const int x0 = (colour + y) & 1;
+    const int n_row = (lat.L - x0 + 1) / 2;
+    const std::uint64_t lane_first = static_cast<std::uint64_t>(x0 + lat.L * y) * kMultispinBlocks;
+    for (int i = 0; i < n_row * kPrefetch; ++i)
+      pre[i] = philox_block(key, lane_first + 2 * kMultispinBlocks * (i / kPrefetch) + i % kPrefetch, step);
+    for (int x = x0, j = 0; x < lat.L; x += 2, ++j)
+      multispin_site(lat, w, x, y, t, key, step, &pre[j * kPrefetch], kPrefetch);
   }
 
   void do_multispin_measure(const IsingLattice& lat, VectorView<const std::uint64_t> words,
