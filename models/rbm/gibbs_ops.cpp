@@ -37,6 +37,21 @@ inline double exp_kernel(double x) {
 
 double exp_vectorisable(double x) { return exp_kernel(x); }
 
+void sigmoid_inplace(Backend& backend, VectorView<double> z) {
+  if (backend.device() != Device::cpu) {
+    backend.map(UnaryOp::sigmoid, VectorView<const double>(z), z);
+    return;
+  }
+  constexpr index_t kChunk = 4096;
+  const index_t chunks = (z.size + kChunk - 1) / kChunk;
+#pragma omp parallel for schedule(static) if (chunks > 1)
+  for (index_t c = 0; c < chunks; ++c) {
+    double* x = z.data + c * kChunk;
+    const index_t m = std::min(kChunk, z.size - c * kChunk);
+    for (index_t i = 0; i < m; ++i) x[i] = 1.0 / (1.0 + exp_kernel(-x[i]));
+  }
+}
+
 void sigmoid_bernoulli(Backend& backend, VectorView<const double> z, VectorView<double> p, VectorView<double> x,
                        PhiloxKey key, std::uint64_t step) {
   if (x.size != z.size || (p.size != 0 && p.size != z.size))

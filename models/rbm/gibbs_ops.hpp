@@ -14,6 +14,9 @@ namespace fl::rbm {
 void sigmoid_bernoulli(Backend& backend, VectorView<const double> z, VectorView<double> p, VectorView<double> x,
                        PhiloxKey key, std::uint64_t step);
 
+// z <- sigmoid(z) in place (vectorised on the CPU, Backend::map elsewhere).
+void sigmoid_inplace(Backend& backend, VectorView<double> z);
+
 // exp(x) to about 1 ulp, written with plain arithmetic so loops over it vectorise
 // (x clamped to [-708, 709]). Exposed for the accuracy test.
 double exp_vectorisable(double x);
