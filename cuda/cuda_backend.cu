@@ -102,7 +102,7 @@ class CudaBackend final : public Backend {
 
   std::string name() const override { return "cuda"; }
   DeviceInfo info() const override { return describe_device(ordinal_); }
-  bool supports(Op) const override { return true; }
+  bool supports(Op op) const override { return op != Op::count_; }
   void synchronize() override { FL_CUDA_CHECK(cudaDeviceSynchronize()); }
 
   // --- memory ---------------------------------------------------------------------
