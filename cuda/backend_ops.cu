@@ -16,10 +16,15 @@ struct PlusOp {
   static __device__ double identity() { return 0.0; }
   __device__ double operator()(double a, double b) const { return a + b; }
 };
-// For max_abs: every loaded value is >= 0, so 0 is the identity.
+// For max_abs: every loaded value is >= 0, so 0 is the identity. NaN propagates (as on
+// the CPU backend): a NaN anywhere makes the result NaN.
 struct MaxOp {
   static __device__ double identity() { return 0.0; }
-  __device__ double operator()(double a, double b) const { return fmax(a, b); }
+  __device__ double operator()(double a, double b) const {
+    if (a != a) return a;
+    if (b != b) return b;
+    return a > b ? a : b;
+  }
 };
 
 // One partial per block: each thread folds a fixed strided subset in order, then a
@@ -69,12 +74,20 @@ double dot(VectorView<const T> x, VectorView<const T> y, double* scratch) {
       x.size, [a, b] __device__(std::int64_t i) { return double(a[i]) * double(b[i]); }, scratch);
 }
 
+// Scaled by max|x| (as on the CPU backend) so that squares of large doubles cannot overflow.
 template <class T>
 double nrm2(VectorView<const T> x, double* scratch) {
+  const double scale = max_abs(x, scratch);
+  if (scale == 0 || !std::isfinite(scale)) return scale;
   const T* p = x.data;
   const double ss = reduce<PlusOp>(
-      x.size, [p] __device__(std::int64_t i) { return double(p[i]) * double(p[i]); }, scratch);
-  return std::sqrt(ss);
+      x.size,
+      [p, scale] __device__(std::int64_t i) {
+        const double t = double(p[i]) / scale;
+        return t * t;
+      },
+      scratch);
+  return scale * std::sqrt(ss);
 }
 
 template <class T>

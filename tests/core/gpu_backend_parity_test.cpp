@@ -2,6 +2,7 @@
 // double, on strided views. Skipped without a usable CUDA device.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/error.hpp"
 #include "tests/core/gpu_parity_util.hpp"
@@ -151,7 +152,7 @@ TEST_F(GpuTest, CholeskyFactorAndSolve) {
   auto B = twin<double>(cpu(), gpu(), n, nrhs, 41, 1);
   cpu().cholesky_solve(MatrixView<const double>(Ac.view().row_block(0, n)), B.cpu_view());
   gpu().cholesky_solve(MatrixView<const double>(Ag.view().row_block(0, n)), B.gpu_view());
-  EXPECT_LT(B.nse(), 1e-22);  // forward + backward substitution in a condition-~40 system
+  EXPECT_LT(B.nse(), 1e-22);  // forward + backward substitution, condition number ~10
 }
 
 TEST_F(GpuTest, CholeskyJitterPolicyMatchesCpu) {
@@ -229,6 +230,16 @@ TYPED_TEST(GpuTypedTest, ReductionsAgreeAndAreDeterministic) {
     EXPECT_EQ(this->gpu().sum(xg), this->gpu().sum(xg)) << "sum must not depend on timing";
     EXPECT_EQ(this->gpu().dot(xg, yg), this->gpu().dot(xg, yg));
   }
+}
+
+TYPED_TEST(GpuTypedTest, ReductionsPropagateNaNAndAvoidOverflow) {
+  using T = TypeParam;
+  auto x = Buffer<T>::from_host(this->gpu(), {T(1), T(NAN), T(-3)});
+  EXPECT_TRUE(std::isnan(this->gpu().max_abs(VectorView<const T>(x.view()))));
+  EXPECT_TRUE(std::isnan(this->gpu().sum(VectorView<const T>(x.view()))));
+  const T big = std::numeric_limits<T>::max() / 4;  // big^2 overflows even in double for T = double
+  auto y = Buffer<T>::from_host(this->gpu(), {big, -big});
+  EXPECT_NEAR(this->gpu().nrm2(VectorView<const T>(y.view())), std::sqrt(2.0) * double(big), 1e-12 * double(big));
 }
 
 TYPED_TEST(GpuTypedTest, RowAndColumnSums) {
