@@ -279,6 +279,7 @@ class CudaBackend final : public Backend {
   cuda::DeviceArray<double> reduction_scratch_;
   cuda::DeviceArray<int> dev_info_;
   cuda::DeviceArray<double> workspace_;
+  cuda::DeviceArray<double> backup_;  // the matrix being factored, for jitter retries
 };
 
 // Jitter policy shared with the CPU backend (CholeskyOptions): try 0, then initial,
@@ -293,8 +294,8 @@ CholeskyInfo CudaBackend::do_cholesky(MatrixView<double> A, const CholeskyOption
   const double mean_diag = cuda::ops::mean_diagonal(A, scratch());
 
   // potrf overwrites A even when it fails: keep a copy for the jitter retries.
-  cuda::DeviceArray<double> original(static_cast<std::size_t>(n * n));
-  const MatrixView<double> saved(original.get(), n, n, n, Device::cuda);
+  if (backup_.size() < static_cast<std::size_t>(n * n)) backup_ = cuda::DeviceArray<double>(n * n);
+  const MatrixView<double> saved(backup_.get(), n, n, n, Device::cuda);
   copy2d<double>(A, saved);
 
   double relative = 0;  // 0, initial, 10 initial, ..., max
