@@ -9,6 +9,8 @@
 #   FL_CUDA_ARCH          CUDA architectures to build (default 90: H100/H200)
 #   FL_BENCH_FILTER       Google Benchmark regex (default: every benchmark on the cuda backend)
 #   FL_GPU_CHECK_BUILD    build directory (default build/gpu-check)
+# Outputs: summary.txt, environment.txt, <step>.log, gpu-tests.junit.xml, bench-cuda.json and
+# bench-cuda.md (the same numbers as a markdown table).
 # Exit status: 0 when every step succeeded, else 1; summary.txt lists each step's status.
 set -uo pipefail
 
@@ -92,6 +94,9 @@ fi
 if [ -n "$bench_target" ]; then
   step bench 0 "$build/bench/fieldlearn-bench" --benchmark_filter="$filter" --benchmark_min_time=0.2 \
     --benchmark_format=json --benchmark_out="$out/bench-cuda.json" --benchmark_out_format=json
+  if [ -s "$out/bench-cuda.json" ] && command -v python3 > /dev/null; then
+    python3 bench/json_to_markdown.py "$out/bench-cuda.json" > "$out/bench-cuda.md" 2>&1
+  fi
   errors=$(grep -c '"error_occurred": true' "$out/bench-cuda.json" 2>/dev/null)
   if [ "${errors:-0}" -gt 0 ]; then
     echo "bench: ${errors} benchmarks reported an error (see bench-cuda.json)" | tee -a "$summary"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "tests/core/gpu_parity_util.hpp"
@@ -29,6 +30,15 @@ TEST_F(GpuTest, BackendDescribesItself) {
   EXPECT_EQ(gpu().name(), "cuda");
   EXPECT_FALSE(gpu().info().name.empty());
   for (int op = 0; op < static_cast<int>(Op::count_); ++op) EXPECT_TRUE(gpu().supports(static_cast<Op>(op)));
+}
+
+TEST_F(GpuTest, RejectsOperandsOnTheWrongDevice) {
+  auto host = Matrix<double>::zeros(cpu(), 4, 4);
+  auto dev = Matrix<double>::zeros(gpu(), 4, 4);
+  EXPECT_THROW(gpu().gemm(Trans::no, Trans::no, 1.0, MatrixView<const double>(host.view()),
+                          MatrixView<const double>(dev.view()), 0.0, dev.view()),
+               std::logic_error);
+  EXPECT_THROW(gpu().sum(VectorView<const double>(host.flat())), std::logic_error);
 }
 
 TYPED_TEST(GpuTypedTest, CopiesRoundTripAndStrided) {
@@ -260,6 +270,17 @@ TYPED_TEST(GpuTypedTest, RowAndColumnSums) {
   }
 }
 
+// More columns than the kernel's grid cap: each block then sums several columns.
+TYPED_TEST(GpuTypedTest, ColumnSumsOfVeryWideMatrix) {
+  using T = TypeParam;
+  auto A = twin<T>(this->cpu(), this->gpu(), 3, 5000, 71);
+  auto oc = Buffer<T>::zeros(this->cpu(), 5000);
+  auto og = Buffer<T>::zeros(this->gpu(), 5000);
+  this->cpu().col_sums(MatrixView<const T>(A.cpu_view()), oc.view());
+  this->gpu().col_sums(MatrixView<const T>(A.gpu_view()), og.view());
+  EXPECT_LT(nse(og.to_host(), oc.to_host()), kTol<T>);
+}
+
 TYPED_TEST(GpuTypedTest, MapsAndDerivatives) {
   using T = TypeParam;
   const index_t n = 10007;
@@ -306,6 +327,20 @@ TYPED_TEST(GpuTypedTest, FillScaleAxpyMulBias) {
   this->cpu().fill(y.cpu_flat(), T(2.5));
   this->gpu().fill(y.gpu_flat(), T(2.5));
   EXPECT_EQ(y.gpu.to_host(), y.cpu.to_host());
+}
+
+// More elements than threads in a capped grid (4096 x 256): the grid-stride loops wrap.
+TYPED_TEST(GpuTypedTest, ElementwiseBeyondOneGrid) {
+  using T = TypeParam;
+  const index_t n = 3'000'017;
+  auto x = twin<T>(this->cpu(), this->gpu(), n, 1, 94);
+  auto y = twin<T>(this->cpu(), this->gpu(), n, 1, 95);
+  this->cpu().axpy(T(-0.5), VectorView<const T>(x.cpu_flat()), y.cpu_flat());
+  this->gpu().axpy(T(-0.5), VectorView<const T>(x.gpu_flat()), y.gpu_flat());
+  this->cpu().map(UnaryOp::tanh, VectorView<const T>(y.cpu_flat()), x.cpu_flat());
+  this->gpu().map(UnaryOp::tanh, VectorView<const T>(y.gpu_flat()), x.gpu_flat());
+  EXPECT_LT(x.nse(), kTol<T>);
+  EXPECT_LT(y.nse(), kTol<T>);
 }
 
 TYPED_TEST(GpuTypedTest, SgdSteps) {

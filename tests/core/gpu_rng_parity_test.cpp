@@ -43,6 +43,16 @@ TYPED_TEST(GpuTypedTest, UniformBitIdentical) {
       }
 }
 
+// More Philox blocks than threads in a capped grid (4096 x 256): the grid-stride loop wraps.
+TYPED_TEST(GpuTypedTest, LargeFillsBitIdentical) {
+  using T = TypeParam;
+  const index_t n = 5'000'003;
+  Buffer<T> c(this->cpu(), n), g(this->gpu(), n);
+  this->cpu().fill_uniform(c.view(), {8u, 2u}, 5);
+  this->gpu().fill_uniform(g.view(), {8u, 2u}, 5);
+  EXPECT_EQ(g.to_host(), c.to_host());
+}
+
 TYPED_TEST(GpuTypedTest, BernoulliBitIdentical) {
   using T = TypeParam;
   const index_t n = 50001;
