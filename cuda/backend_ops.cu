@@ -2,6 +2,7 @@
 #include "cuda/backend_ops.cuh"
 
 #include <cmath>
+#include <stdexcept>
 #include <type_traits>
 
 #include "core/philox.hpp"
@@ -222,14 +223,36 @@ void scale_matrices(MatrixView<T> C, std::int64_t batch, std::int64_t stride, T 
   });
 }
 
+// Block (tj, ti) with ti <= tj fills the upper tile (ti, tj) from the lower tile (tj, ti)
+// through shared memory, so both the reads and the writes are coalesced. A diagonal tile
+// reads itself completely before writing its upper half; no two blocks touch the same
+// upper element, and lower elements are only read.
+constexpr int kTile = 32, kTileRows = 8;
+
+template <class T>
+__global__ void mirror_lower_to_upper_kernel(T* c, std::int64_t n, std::int64_t ld) {
+  __shared__ T tile[kTile][kTile + 1];  // +1: no shared-memory bank conflicts on the transpose
+  const std::int64_t ti = blockIdx.y, tj = blockIdx.x;
+  if (ti > tj) return;
+  for (int y = threadIdx.y; y < kTile; y += kTileRows) {
+    const std::int64_t row = tj * kTile + threadIdx.x, col = ti * kTile + y;  // lower tile
+    if (row < n && col < n) tile[y][threadIdx.x] = c[row + col * ld];
+  }
+  __syncthreads();
+  for (int y = threadIdx.y; y < kTile; y += kTileRows) {
+    const std::int64_t row = ti * kTile + threadIdx.x, col = tj * kTile + y;  // upper tile
+    if (row < col && col < n) c[row + col * ld] = tile[threadIdx.x][y];      // = C(col, row)
+  }
+}
+
 template <class T>
 void mirror_lower_to_upper(MatrixView<T> C) {
-  T* c = C.data;
-  const std::int64_t n = C.rows, ld = C.ld;
-  for_each_index(n * n, [=] __device__(std::int64_t k) {
-    const std::int64_t i = k % n, j = k / n;
-    if (i < j) c[i + j * ld] = c[j + i * ld];
-  });
+  const std::int64_t n = C.rows, tiles = (n + kTile - 1) / kTile;
+  if (n < 2) return;
+  if (tiles > 65535) throw std::invalid_argument("mirror_lower_to_upper: matrix too large");
+  const dim3 grid(static_cast<unsigned>(tiles), static_cast<unsigned>(tiles));
+  mirror_lower_to_upper_kernel<<<grid, dim3(kTile, kTileRows)>>>(C.data, n, C.ld);
+  FL_CUDA_CHECK_LAUNCH();
 }
 
 void zero_strict_upper(MatrixView<double> A) {

@@ -47,10 +47,10 @@ TYPED_TEST(GpuTypedTest, CopiesRoundTripAndStrided) {
   auto dst = twin<T>(this->cpu(), this->gpu(), 31, 9, 2, 3);
   this->cpu().copy(MatrixView<const T>(src.cpu_view()), dst.cpu_view());
   this->gpu().copy(MatrixView<const T>(src.gpu_view()), dst.gpu_view());
-  EXPECT_EQ(dst.gpu.to_host(), dst.cpu.to_host());  // pure data movement: exact
+  EXPECT_EQ(first_mismatch(dst.gpu.to_host(), dst.cpu.to_host()), -1);  // pure data movement: exact
   Buffer<T> copy = Buffer<T>::zeros(this->gpu(), src.gpu.size());
   this->gpu().copy(VectorView<const T>(src.gpu_flat()), copy.view());
-  EXPECT_EQ(copy.to_host(), src.cpu.to_host());
+  EXPECT_EQ(first_mismatch(copy.to_host(), src.cpu.to_host()), -1);
 }
 
 TYPED_TEST(GpuTypedTest, GemmAllTransposeCases) {
@@ -191,7 +191,7 @@ TEST_F(GpuTest, CholeskyOfIndefiniteMatrixThrowsAndKeepsInput) {
   auto A = transfer(with_spectrum(cpu(), lambda, 43), gpu());
   const auto before = A.to_host();
   EXPECT_THROW(gpu().cholesky(A.view()), NumericalError);
-  EXPECT_EQ(A.to_host(), before);
+  EXPECT_EQ(first_mismatch(A.to_host(), before), -1);
   auto N = Matrix<double>::from_host(gpu(), 2, 2, {1.0, NAN, NAN, 1.0});
   EXPECT_THROW(gpu().cholesky(N.view()), NumericalError);
 }
@@ -326,7 +326,7 @@ TYPED_TEST(GpuTypedTest, FillScaleAxpyMulBias) {
 
   this->cpu().fill(y.cpu_flat(), T(2.5));
   this->gpu().fill(y.gpu_flat(), T(2.5));
-  EXPECT_EQ(y.gpu.to_host(), y.cpu.to_host());
+  EXPECT_EQ(first_mismatch(y.gpu.to_host(), y.cpu.to_host()), -1);
 }
 
 // More elements than threads in a capped grid (4096 x 256): the grid-stride loops wrap.

@@ -3,6 +3,7 @@
 // backend must agree with it. Every test skips when no usable CUDA device is present.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -24,6 +25,16 @@ double nse(const std::vector<T>& a, const std::vector<T>& ref) {
     den += double(ref[i]) * double(ref[i]);
   }
   return den > 0 ? num / den : num;
+}
+
+// Index of the first element where a and b differ (bitwise equality of values), -1 when
+// equal; sizes must match. Keeps failure messages short for million-element vectors.
+template <class T>
+long long first_mismatch(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size()) return static_cast<long long>(std::min(a.size(), b.size()));
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!(a[i] == b[i])) return static_cast<long long>(i);
+  return -1;
 }
 
 // Per-precision tolerance on nse for ops whose two implementations differ only in
