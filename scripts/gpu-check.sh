@@ -83,7 +83,8 @@ step build 180 cmake --build "$build" -j "$(nproc)" --target fieldlearn $gpu_tar
 step info 170 "$build/fieldlearn" info
 grep -q "cuda *available" "$out/info.log" || { echo "info: no usable CUDA device reported" | tee -a "$summary"; failed=1; }
 
-step gpu-tests 90 ctest --test-dir "$build" -L gpu --output-on-failure --timeout 300 \
+# Each test is its own process (CUDA context + handles): run a few at once on the one GPU.
+step gpu-tests 90 env OMP_NUM_THREADS=4 ctest --test-dir "$build" -L gpu -j 4 --output-on-failure --timeout 300 \
   --output-junit "$out/gpu-tests.junit.xml"
 # A skipped gpu test on a GPU machine means the device was not usable: count it as a failure.
 if grep -q "Skipped" "$out/gpu-tests.log"; then
