@@ -2,6 +2,7 @@
 // kernels (backend_ops.cu) for the rest. Everything runs on the default stream, so calls
 // are ordered exactly as issued; results that reach the host synchronise.
 #include <climits>
+#include <iomanip>
 #include <cmath>
 #include <memory>
 #include <sstream>
@@ -67,7 +68,7 @@ DeviceInfo describe_device(int ordinal) {
   int driver = 0;
   cudaDriverGetVersion(&driver);
   std::ostringstream details;
-  details.precision(3);
+  details << std::fixed << std::setprecision(1);
   details << "compute capability " << prop.major << "." << prop.minor << ", "
           << prop.multiProcessorCount << " SMs, "
           << static_cast<double>(prop.totalGlobalMem) / (1024.0 * 1024.0 * 1024.0) << " GiB, driver "

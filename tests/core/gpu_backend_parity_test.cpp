@@ -21,6 +21,8 @@ TEST(GpuStatus, ReportsWhyWhenUnusable) {
     EXPECT_EQ(static_cast<int>(s.devices.size()), s.device_count);
   } else {
     EXPECT_FALSE(s.message.empty());
+    // Compiled in but unusable must say so and why (no driver, no device, no kernel image).
+    if (s.compiled) EXPECT_NE(s.message.find("CUDA compiled in"), std::string::npos) << s.message;
     EXPECT_THROW(make_backend("cuda"), InputError);
   }
 }
