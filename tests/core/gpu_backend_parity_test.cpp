@@ -22,7 +22,9 @@ TEST(GpuStatus, ReportsWhyWhenUnusable) {
   } else {
     EXPECT_FALSE(s.message.empty());
     // Compiled in but unusable must say so and why (no driver, no device, no kernel image).
-    if (s.compiled) EXPECT_NE(s.message.find("CUDA compiled in"), std::string::npos) << s.message;
+    if (s.compiled) {
+      EXPECT_NE(s.message.find("CUDA compiled in"), std::string::npos) << s.message;
+    }
     EXPECT_THROW(make_backend("cuda"), InputError);
   }
 }
