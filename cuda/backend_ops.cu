@@ -11,6 +11,9 @@
 
 namespace fl::cuda::ops {
 
+// 2D kernels use kTile x kTileRows thread blocks over kTile x kTile tiles.
+constexpr int kTile = 32, kTileRows = 8;
+
 // --- reductions ----------------------------------------------------------------------
 
 struct PlusOp {
@@ -119,18 +122,34 @@ std::int64_t count_non_finite(MatrixView<const double> A, bool lower_only, doubl
   return static_cast<std::int64_t>(count);
 }
 
-// out[i] = sum_j A(i, j): one thread per row; neighbouring threads read neighbouring
-// addresses of each column (coalesced), each sums its row in order.
+// out[i] = sum_j A(i, j): a block of kTile x kTileRows threads owns kTile consecutive rows
+// (coalesced reads of each column); thread row y sums columns y, y + kTileRows, ... in order,
+// then the kTileRows partials are added in a fixed order.
+template <class T>
+__global__ void row_sums_kernel(const T* a, std::int64_t rows, std::int64_t cols, std::int64_t ld, T* out) {
+  __shared__ double partial[kTileRows][kTile];
+  for (std::int64_t r0 = std::int64_t(blockIdx.x) * kTile; r0 < rows; r0 += std::int64_t(gridDim.x) * kTile) {
+    const std::int64_t i = r0 + threadIdx.x;
+    double acc = 0.0;
+    if (i < rows)
+      for (std::int64_t j = threadIdx.y; j < cols; j += kTileRows) acc += double(a[i + j * ld]);
+    partial[threadIdx.y][threadIdx.x] = acc;
+    __syncthreads();
+    if (threadIdx.y == 0 && i < rows) {
+      double sum = 0.0;
+      for (int y = 0; y < kTileRows; ++y) sum += partial[y][threadIdx.x];
+      out[i] = T(sum);
+    }
+    __syncthreads();  // partial[] is reused by the next group of rows
+  }
+}
+
 template <class T>
 void row_sums(MatrixView<const T> A, VectorView<T> out) {
-  const T* a = A.data;
-  T* o = out.data;
-  const std::int64_t cols = A.cols, ld = A.ld;
-  for_each_index(A.rows, [=] __device__(std::int64_t i) {
-    double acc = 0.0;
-    for (std::int64_t j = 0; j < cols; ++j) acc += double(a[i + j * ld]);
-    o[i] = T(acc);
-  });
+  if (A.rows == 0) return;
+  row_sums_kernel<<<grid_size(A.rows, kTile, kMaxGridBlocks), dim3(kTile, kTileRows)>>>(A.data, A.rows, A.cols,
+                                                                                         A.ld, out.data);
+  FL_CUDA_CHECK_LAUNCH();
 }
 
 // out[j] = sum_i A(i, j): one block per column (grid-stride over columns), fixed tree.
@@ -227,7 +246,6 @@ void scale_matrices(MatrixView<T> C, std::int64_t batch, std::int64_t stride, T 
 // through shared memory, so both the reads and the writes are coalesced. A diagonal tile
 // reads itself completely before writing its upper half; no two blocks touch the same
 // upper element, and lower elements are only read.
-constexpr int kTile = 32, kTileRows = 8;
 
 template <class T>
 __global__ void mirror_lower_to_upper_kernel(T* c, std::int64_t n, std::int64_t ld) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include "core/error.hpp"
 #include "tests/core/gpu_parity_util.hpp"
@@ -274,15 +275,26 @@ TYPED_TEST(GpuTypedTest, RowAndColumnSums) {
   }
 }
 
-// More columns than the kernel's grid cap: each block then sums several columns.
-TYPED_TEST(GpuTypedTest, ColumnSumsOfVeryWideMatrix) {
+// Shapes past the kernels' grid caps (4096 blocks of 32 rows / of one column): the
+// grid-stride loops over row groups and columns wrap.
+TYPED_TEST(GpuTypedTest, RowAndColumnSumsOfExtremeShapes) {
   using T = TypeParam;
-  auto A = twin<T>(this->cpu(), this->gpu(), 3, 5000, 71);
-  auto oc = Buffer<T>::zeros(this->cpu(), 5000);
-  auto og = Buffer<T>::zeros(this->gpu(), 5000);
-  this->cpu().col_sums(MatrixView<const T>(A.cpu_view()), oc.view());
-  this->gpu().col_sums(MatrixView<const T>(A.gpu_view()), og.view());
-  EXPECT_LT(nse(og.to_host(), oc.to_host()), kTol<T>);
+  for (const auto& [rows, cols] : {std::pair<index_t, index_t>{3, 5000}, {140000, 2}}) {
+    auto A = twin<T>(this->cpu(), this->gpu(), rows, cols, 71, 1);
+    for (bool by_row : {true, false}) {
+      const index_t len = by_row ? rows : cols;
+      auto oc = Buffer<T>::zeros(this->cpu(), len);
+      auto og = Buffer<T>::zeros(this->gpu(), len);
+      if (by_row) {
+        this->cpu().row_sums(MatrixView<const T>(A.cpu_view()), oc.view());
+        this->gpu().row_sums(MatrixView<const T>(A.gpu_view()), og.view());
+      } else {
+        this->cpu().col_sums(MatrixView<const T>(A.cpu_view()), oc.view());
+        this->gpu().col_sums(MatrixView<const T>(A.gpu_view()), og.view());
+      }
+      EXPECT_LT(nse(og.to_host(), oc.to_host()), kTol<T>) << rows << "x" << cols << (by_row ? " rows" : " cols");
+    }
+  }
 }
 
 TYPED_TEST(GpuTypedTest, MapsAndDerivatives) {
