@@ -5,12 +5,13 @@
 #
 #   scripts/gpu-check.sh [OUT_DIR]     (default: $OUT, else runs/gpu-check)
 # Environment:
-#   FL_GPU_CHECK_SECONDS  total budget in seconds (default 480)
+#   FL_GPU_CHECK_SECONDS  total budget in seconds (default 540)
 #   FL_CUDA_ARCH          CUDA architectures to build (default 90: H100/H200)
 #   FL_BENCH_FILTER       Google Benchmark regex (default: every benchmark on the cuda backend)
 #   FL_GPU_CHECK_BUILD    build directory (default build/gpu-check)
-# Outputs: summary.txt, environment.txt, <step>.log, gpu-tests.junit.xml, bench-cuda.json and
-# bench-cuda.md (the same numbers as a markdown table).
+# Outputs: summary.txt, environment.txt, <step>.log, gpu-tests.junit.xml, bench-cuda.json,
+# bench-cuda.md (the same numbers as a markdown table), and memcheck/racecheck logs when
+# compute-sanitizer is installed.
 # Exit status: 0 when every step succeeded, else 1; summary.txt lists each step's status.
 set -uo pipefail
 
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 out="${1:-${OUT:-runs/gpu-check}}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-budget="${FL_GPU_CHECK_SECONDS:-480}"
+budget="${FL_GPU_CHECK_SECONDS:-540}"
 arch="${FL_CUDA_ARCH:-90}"
 filter="${FL_BENCH_FILTER:-/cuda/}"
 build="${FL_GPU_CHECK_BUILD:-build/gpu-check}"
@@ -73,9 +74,9 @@ step configure 240 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -D
 grep -q "CUDA backend ON" "$out/configure.log" || { echo "configure: CUDA backend not enabled" | tee -a "$summary"; exit 1; }
 
 # Only what this check runs: the program, the gpu test executables and the benchmarks.
-gpu_targets=$(ninja -C "$build" -t targets all 2>/dev/null | sed -n 's/^\([A-Za-z0-9_]*_gpu_tests\): .*/\1/p' |
-  grep -v '^cmake_' | sort -u | tr '\n' ' ')
-bench_target=$(ninja -C "$build" -t targets all 2>/dev/null | grep -q '^fieldlearn-bench:' && echo fieldlearn-bench)
+targets=$(ninja -C "$build" -t targets all 2>/dev/null)  # whole list first: no SIGPIPE under pipefail
+gpu_targets=$(sed -n 's/^\([A-Za-z0-9_]*_gpu_tests\): .*/\1/p' <<< "$targets" | grep -v '^cmake_' | sort -u | tr '\n' ' ')
+bench_target=$(grep -q '^fieldlearn-bench:' <<< "$targets" && echo fieldlearn-bench)
 echo "gpu test targets: ${gpu_targets:-none}" | tee -a "$summary"
 step build 180 cmake --build "$build" -j "$(nproc)" --target fieldlearn $gpu_targets $bench_target ||
   { cat "$summary"; exit 1; }
@@ -93,7 +94,7 @@ if grep -q "Skipped" "$out/gpu-tests.log"; then
 fi
 
 if [ -n "$bench_target" ]; then
-  step bench 0 "$build/bench/fieldlearn-bench" --benchmark_filter="$filter" --benchmark_min_time=0.2 \
+  step bench 60 "$build/bench/fieldlearn-bench" --benchmark_filter="$filter" --benchmark_min_time=0.2 \
     --benchmark_format=json --benchmark_out="$out/bench-cuda.json" --benchmark_out_format=json
   if [ -s "$out/bench-cuda.json" ] && command -v python3 > /dev/null; then
     python3 bench/json_to_markdown.py "$out/bench-cuda.json" > "$out/bench-cuda.md" 2>&1
@@ -105,6 +106,20 @@ if [ -n "$bench_target" ]; then
   fi
 else
   echo "bench: fieldlearn-bench not configured" | tee -a "$summary"
+fi
+
+# Memory and shared-memory race checks of the backend's own kernels, when the toolkit ships
+# compute-sanitizer (full CUDA installs do; minimal ones do not). Small-size tests only:
+# the sanitizer slows kernels down by orders of magnitude.
+sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/compute-sanitizer/compute-sanitizer 2>/dev/null)
+core_gpu="$build/tests/core_gpu_tests"
+if [ -n "$sanitizer" ] && [ -x "$core_gpu" ]; then
+  step memcheck 60 "$sanitizer" --tool memcheck --error-exitcode 1 "$core_gpu" \
+    --gtest_filter='-*LargeFills*:*BeyondOneGrid*:*ExtremeShapes*:*NormalMatchesCpu*:*UniformIsUniform*'
+  step racecheck 0 "$sanitizer" --tool racecheck --error-exitcode 1 "$core_gpu" \
+    --gtest_filter='*Syrk*:*RowAndColumnSums*:*ReductionsAgree*'
+else
+  echo "sanitizer: compute-sanitizer not installed, skipped" | tee -a "$summary"
 fi
 
 echo "== summary ($out)"
