@@ -76,6 +76,8 @@ DeviceInfo describe_device(int ordinal) {
   return {prop.name, details.str()};
 }
 
+// One host thread at a time: the cuBLAS/cuSOLVER handles and the scratch buffers are shared
+// by all calls (as with any single-stream device queue).
 class CudaBackend final : public Backend {
  public:
   CudaBackend() : Backend(Device::cuda) {
