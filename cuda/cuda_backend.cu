@@ -99,6 +99,10 @@ class CudaBackend final : public Backend {
     }
   }
   ~CudaBackend() override {
+    // A backend in a static variable may outlive the CUDA runtime at process exit; the
+    // handles then go with the process.
+    int device = 0;
+    if (cudaGetDevice(&device) == cudaErrorCudartUnloading) return;
     cusolverDnDestroy(cusolver_);
     cublasDestroy(cublas_);
   }
