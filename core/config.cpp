@@ -94,7 +94,8 @@ void overlay_table(toml::table& dst, const toml::table& src, const std::string& 
       input_error(origin + ": config key '" + key + "' must be " + type_name(*existing) + ", got " +
                   type_name(v));
     auto copy = converted(*existing, v);
-    copy->visit([&](auto&& n) { dst.insert_or_assign(k.str(), std::move(n)); });
+    // Init-capture: clang < 16 cannot capture a structured binding.
+    copy->visit([&, name = k.str()](auto&& n) { dst.insert_or_assign(name, std::move(n)); });
   }
 }
 
