@@ -42,7 +42,7 @@ Eigen::VectorXd FrozenNtkSolution::phi(double t) const {
     const double h = h_[i];
     if (h <= h_cut_) p[i] = 0;
     else if (std::isinf(t)) p[i] = 1 / h;
-    else p[i] = h * t < 1e-12 ? t : -std::expm1(-h * t) / h;
+    else p[i] = std::fabs(h * t) < 1e-12 ? t : -std::expm1(-h * t) / h;
   }
   return p;
 }
