@@ -136,12 +136,11 @@ Phi4Summary analyse(const MeasurementSeries& s) {
       const double r = (corr_c(mu, t - 1) + corr_c(mu, (t + 1) % L)) / (2.0 * corr_c(mu, t));
       return r >= 1.0 ? std::acosh(r) : kNaN;
     }));
-  // Power spectrum: plain means with blocked errors; G(x) from its inverse DFT.
+  // Power spectrum: means with their own tau_int (modes decorrelate at different rates);
+  // G(x) from its inverse DFT.
   std::vector<double> pk(V);
   for (int k = 0; k < V; ++k) {
-    const auto& series = s.power()[k];
-    const auto blocks = stats::block_means(series, b);
-    stats::Estimate e = stats::naive_mean_error(blocks);
+    const stats::Estimate e = stats::mean_with_error(s.power()[k]);
     out.power.push_back(e);
     pk[k] = e.value;
   }

@@ -50,7 +50,7 @@ class CpuPhi4Engine final : public Phi4Engine {
         const bool acc = hmc_trajectory_chain(
             fields.data + ch * volume, scratch.data(), scratch.data() + volume,
             scratch.data() + 2 * volume, nbr_.data(), volume, c, params.step_size,
-            params.n_steps, key, trajectory, delta_h.data + ch);
+            params.jitter, params.n_steps, key, trajectory, delta_h.data + ch);
         accepted.data[ch] = acc ? 1.0 : 0.0;
       }
     }

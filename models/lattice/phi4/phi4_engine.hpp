@@ -14,6 +14,7 @@ namespace fl::phi4 {
 struct HmcParams {
   double step_size = 0.1;
   int n_steps = 10;  // trajectory length = step_size * n_steps
+  double jitter = 0.2;  // each trajectory's step is step_size * (1 +- jitter), uniform
 };
 
 class Phi4Engine {

@@ -28,12 +28,16 @@ FL_HD int metropolis_sweep_chain(double* phi, const int* nbr, int volume, Coupli
   return accepted;
 }
 
-// One HMC trajectory: Gaussian momenta, leapfrog, Metropolis accept/reject on dH.
+// One HMC trajectory: Gaussian momenta, leapfrog, Metropolis accept/reject on dH. The step is
+// drawn uniformly from eps (1 +- jitter), independently of the state, which keeps detailed
+// balance and breaks the resonances of fixed-length trajectories (free-field modes with
+// omega T near a multiple of pi hardly move otherwise).
 // Scratch p, f, saved: `volume` doubles each. Writes dH = H_end - H_start; returns accepted.
 FL_HD bool hmc_trajectory_chain(double* phi, double* p, double* f, double* saved, const int* nbr,
-                                int volume, Couplings c, double eps, int n_steps, PhiloxKey key,
-                                std::uint64_t step, double* delta_h) {
+                                int volume, Couplings c, double eps, double jitter, int n_steps,
+                                PhiloxKey key, std::uint64_t step, double* delta_h) {
   PhiloxStream rng(key, step);
+  eps *= 1.0 + jitter * (2.0 * rng.uniform() - 1.0);
   for (int x = 0; x < volume; ++x) {
     p[x] = rng.normal();
     saved[x] = phi[x];
