@@ -19,8 +19,8 @@ AffineCoupling<T>::AffineCoupling(Backend& backend, FlowKernels<T>& kernels, int
       kernels_(kernels),
       spec_(spec),
       half_(static_cast<index_t>(L) * L / 2),
-      s_net_(backend, net_shape(half_, spec), param_offset),
-      t_net_(backend, net_shape(half_, spec), param_offset + s_net_.n_params()),
+      s_net_(backend, kernels, net_shape(half_, spec), param_offset),
+      t_net_(backend, kernels, net_shape(half_, spec), param_offset + s_net_.n_params()),
       input_(backend, kernels, spec.standardise) {
   if (spec.z2 && spec.activation != UnaryOp::tanh && spec.activation != UnaryOp::identity)
     throw InputError("flow.activation: the Z2-equivariant flow needs an odd activation (tanh)");

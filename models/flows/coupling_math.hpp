@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/hd.hpp"
+#include "models/flows/activation_math.hpp"
 
 namespace fl::flows {
 
@@ -15,7 +16,7 @@ FL_HD T effective_scale(T s_raw, bool abs_s) {
 
 template <class T>
 FL_HD T affine_apply(T v, T s, T t) {
-  return (v - t) * exp(-s);
+  return (v - t) * fast_exp(-s);
 }
 
 // Backward of one element. g_out = dL/dv', v_out = v', w = dL/d(log q) for this sample.
@@ -24,7 +25,7 @@ template <class T>
 FL_HD void affine_backward_element(T g_out, T v_out, T s_raw, bool abs_s, T w, T& g_in, T& g_s_raw,
                                    T& g_t) {
   const T s = effective_scale(s_raw, abs_s);
-  const T e = exp(-s);
+  const T e = fast_exp(-s);
   g_in = g_out * e;
   g_t = -g_out * e;
   const T g_s = -g_out * v_out + w;

@@ -2,12 +2,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+#include "models/flows/activation_math.hpp"
 
 namespace fl::flows {
 
 template <class T>
-DenseNet<T>::DenseNet(Backend& backend, DenseNetShape shape, index_t param_offset)
-    : backend_(backend), shape_(std::move(shape)), offset_(param_offset) {
+DenseNet<T>::DenseNet(Backend& backend, FlowKernels<T>& kernels, DenseNetShape shape, index_t param_offset)
+    : backend_(backend), kernels_(kernels), shape_(std::move(shape)), offset_(param_offset) {
+  if (!supported_activation(shape_.activation))
+    throw InputError("flow.activation: '" + std::string(unary_op_name(shape_.activation)) +
+                     "' is not supported (tanh, sigmoid, relu, softplus, identity)");
   dims_.push_back(shape_.n_in);
   for (index_t h : shape_.hidden) dims_.push_back(h);
   dims_.push_back(shape_.n_out);
@@ -47,12 +54,10 @@ template <class T>
 void DenseNet<T>::ensure_batch(index_t batch) {
   if (batch == batch_) return;
   batch_ = batch;
-  pre_.clear();
   post_.clear();
   index_t widest = 0;
   for (std::size_t l = 0; l + 1 < dims_.size(); ++l) {
-    pre_.emplace_back(backend_, dims_[l + 1], batch);
-    post_.emplace_back(backend_, dims_[l + 1], batch);
+    if (l + 2 < dims_.size()) post_.emplace_back(backend_, dims_[l + 1], batch);
     widest = std::max(widest, dims_[l + 1]);
   }
   grad_a_ = Matrix<T>(backend_, widest, batch);
@@ -61,20 +66,20 @@ void DenseNet<T>::ensure_batch(index_t batch) {
 
 template <class T>
 void DenseNet<T>::forward(VectorView<const T> params, MatrixView<const T> x, MatrixView<T> out) {
+  if (!out.contiguous()) throw std::invalid_argument("DenseNet: output must be contiguous");
   ensure_batch(x.cols);
   input_ = x;
+  output_ = out;
   const std::size_t n_layers = dims_.size() - 1;
   MatrixView<const T> a = x;
   for (std::size_t l = 0; l < n_layers; ++l) {
     const bool last = l + 1 == n_layers;
-    MatrixView<T> pre = pre_[l].view();
-    backend_.gemm(Trans::no, Trans::no, T(1), weight(params, l), a, T(0), pre);
-    if (shape_.bias) backend_.add_column_vector(bias(params, l), pre);
+    MatrixView<T> y = last ? out : post_[l].view();
+    backend_.gemm(Trans::no, Trans::no, T(1), weight(params, l), a, T(0), y);
     const UnaryOp act = last ? (shape_.final_tanh ? UnaryOp::tanh : UnaryOp::identity) : shape_.activation;
-    MatrixView<T> post = last ? out : post_[l].view();
-    if (last && !out.contiguous()) throw std::invalid_argument("DenseNet: output must be contiguous");
-    backend_.map(act, VectorView<const T>(pre.flat()), post.flat());
-    a = post;
+    if (shape_.bias || act != UnaryOp::identity)
+      kernels_.bias_activation(act, shape_.bias ? bias(params, l) : VectorView<const T>{}, y);
+    a = y;
   }
 }
 
@@ -87,12 +92,8 @@ void DenseNet<T>::backward(VectorView<const T> params, MatrixView<T> g_out, Vect
   for (std::size_t l = n_layers; l-- > 0;) {
     const bool last = l + 1 == n_layers;
     const UnaryOp act = last ? (shape_.final_tanh ? UnaryOp::tanh : UnaryOp::identity) : shape_.activation;
-    // dL/d(pre-activation), in place in g.
-    if (act != UnaryOp::identity) {
-      MatrixView<T> d = post_[l].view();  // reuse as scratch: the activation is no longer needed
-      backend_.map_derivative(act, VectorView<const T>(pre_[l].flat()), d.flat());
-      backend_.mul(VectorView<const T>(g.flat()), VectorView<const T>(d.flat()), g.flat());
-    }
+    // dL/d(pre-activation), in place in g, from the activation's output.
+    kernels_.activation_backward(act, last ? output_ : MatrixView<const T>(post_[l].view()), g);
     MatrixView<const T> a_prev = l == 0 ? input_ : MatrixView<const T>(post_[l - 1].view());
     MatrixView<T> gw{grads.data + w_offset_[l], dims_[l + 1], dims_[l], grads.device};
     backend_.gemm(Trans::no, Trans::yes, T(1), MatrixView<const T>(g), a_prev, T(0), gw);

@@ -8,6 +8,7 @@
 
 #include "core/backend.hpp"
 #include "core/buffer.hpp"
+#include "models/flows/flow_kernels.hpp"
 
 namespace fl::flows {
 
@@ -23,7 +24,7 @@ struct DenseNetShape {
 template <class T>
 class DenseNet {
  public:
-  DenseNet(Backend& backend, DenseNetShape shape, index_t param_offset);
+  DenseNet(Backend& backend, FlowKernels<T>& kernels, DenseNetShape shape, index_t param_offset);
   index_t n_params() const { return n_params_; }
   index_t param_offset() const { return offset_; }
   const DenseNetShape& shape() const { return shape_; }
@@ -45,6 +46,7 @@ class DenseNet {
   void ensure_batch(index_t batch);
 
   Backend& backend_;
+  FlowKernels<T>& kernels_;
   DenseNetShape shape_;
   index_t offset_;
   index_t n_params_ = 0;
@@ -52,7 +54,8 @@ class DenseNet {
   std::vector<index_t> w_offset_, b_offset_;
   index_t batch_ = -1;
   MatrixView<const T> input_;              // the last forward's input (caller keeps it alive)
-  std::vector<Matrix<T>> pre_, post_;      // per layer: pre-activation and activation
+  MatrixView<const T> output_;             // the last forward's output (caller keeps it alive)
+  std::vector<Matrix<T>> post_;            // per hidden layer: its activation
   Matrix<T> grad_a_, grad_b_;              // ping-pong gradient scratch
 };
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "models/flows/activation_math.hpp"
 #include "models/flows/coupling_math.hpp"
 #include "models/flows/spline_math.hpp"
 #include "models/lattice/phi4/lattice.hpp"
@@ -11,18 +12,52 @@
 namespace fl::flows {
 namespace {
 
+// Below this many elements a loop runs on one thread (a parallel region costs more).
+constexpr index_t kParallelMin = 1 << 14;
+
 template <class T>
 class CpuFlowKernels final : public FlowKernels<T> {
  public:
   explicit CpuFlowKernels(int L) : FlowKernels<T>(L), nbr_(phi4::checkerboard_neighbours(L)) {}
 
   void add_gaussian_log_density(MatrixView<const T> z, double constant, VectorView<double> log_q) override {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (z.rows * z.cols > kParallelMin)
     for (index_t b = 0; b < z.cols; ++b) {
       const T* col = z.data + b * z.ld;
       double s = 0;
       for (index_t i = 0; i < z.rows; ++i) s += static_cast<double>(col[i]) * col[i];
       log_q.data[b] += -0.5 * s + constant;
+    }
+  }
+
+  void bias_activation(UnaryOp op, VectorView<const T> bias, MatrixView<T> x) override {
+    const bool has_bias = bias.size > 0;
+#pragma omp parallel for schedule(static) if (x.rows * x.cols > kParallelMin)
+    for (index_t b = 0; b < x.cols; ++b) {
+      T* col = x.data + b * x.ld;
+      if (has_bias)
+        for (index_t i = 0; i < x.rows; ++i) col[i] += bias.data[i];
+      switch (op) {  // one loop per activation, so each vectorises
+        case UnaryOp::identity: break;
+        case UnaryOp::tanh:
+          for (index_t i = 0; i < x.rows; ++i) col[i] = fast_tanh(col[i]);
+          break;
+        default:
+          for (index_t i = 0; i < x.rows; ++i) col[i] = activate(op, col[i]);
+      }
+    }
+  }
+
+  void activation_backward(UnaryOp op, MatrixView<const T> y, MatrixView<T> g) override {
+    if (op == UnaryOp::identity) return;
+#pragma omp parallel for schedule(static) if (g.rows * g.cols > kParallelMin)
+    for (index_t b = 0; b < g.cols; ++b) {
+      const T* yc = y.data + b * y.ld;
+      T* gc = g.data + b * g.ld;
+      if (op == UnaryOp::tanh)
+        for (index_t i = 0; i < g.rows; ++i) gc[i] *= T(1) - yc[i] * yc[i];
+      else
+        for (index_t i = 0; i < g.rows; ++i) gc[i] *= activation_derivative_from_output(op, yc[i]);
     }
   }
 
@@ -32,7 +67,7 @@ class CpuFlowKernels final : public FlowKernels<T> {
 
   void affine_forward(MatrixView<T> v, MatrixView<const T> s_raw, MatrixView<const T> t, bool abs_s,
                       VectorView<double> log_q) override {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (v.rows * v.cols > kParallelMin)
     for (index_t b = 0; b < v.cols; ++b) {
       double sum_s = 0;
       for (index_t i = 0; i < v.rows; ++i) {
@@ -47,7 +82,7 @@ class CpuFlowKernels final : public FlowKernels<T> {
 
   void affine_backward(MatrixView<const T> v_out, MatrixView<T> g, MatrixView<const T> s_raw, bool abs_s,
                        T w, MatrixView<T> g_s_raw, MatrixView<T> g_t) override {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (g.rows * g.cols > kParallelMin)
     for (index_t b = 0; b < g.cols; ++b)
       for (index_t i = 0; i < g.rows; ++i) {
         T& gi = g.data[i + b * g.ld];
@@ -103,7 +138,7 @@ class CpuFlowKernels final : public FlowKernels<T> {
           gx += static_cast<double>(g_x.data[i + b * g_x.ld]) * x.data[i + b * x.ld];
     const double c = frozen ? 0.0 : gx / ((n - 1) * sigma);
     const double inv_sigma = 1.0 / sigma;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (x.rows * x.cols > kParallelMin)
     for (index_t b = 0; b < x.cols; ++b)
       for (index_t i = 0; i < x.rows; ++i)
         g_v.data[i + b * g_v.ld] += static_cast<T>(inv_sigma * g_x.data[i + b * g_x.ld] -

@@ -17,6 +17,10 @@ class FlowKernels {
   // log_q[b] += -1/2 sum_i z(i, b)^2 + constant
   virtual void add_gaussian_log_density(MatrixView<const T> z, double constant,
                                         VectorView<double> log_q) = 0;
+  // x(i, b) <- act(x(i, b) + bias(i)) in place (bias may be empty).
+  virtual void bias_activation(UnaryOp op, VectorView<const T> bias, MatrixView<T> x) = 0;
+  // g <- g * act'(.) with the derivative computed from the activation's output y.
+  virtual void activation_backward(UnaryOp op, MatrixView<const T> y, MatrixView<T> g) = 0;
   // log_q[b] += value
   virtual void add_constant(VectorView<double> log_q, double value) = 0;
   // v <- (v - t) exp(-s), s = s_raw or |s_raw|; log_q[b] += sum_i s(i, b)

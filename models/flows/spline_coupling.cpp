@@ -12,7 +12,7 @@ SplineCoupling<T>::SplineCoupling(Backend& backend, FlowKernels<T>& kernels, int
       kernels_(kernels),
       spec_(spec),
       half_(static_cast<index_t>(L) * L / 2),
-      net_(backend, DenseNetShape{half_, spec.hidden, half_ * (3 * spec.knots - 1), spec.activation, true, false},
+      net_(backend, kernels, DenseNetShape{half_, spec.hidden, half_ * (3 * spec.knots - 1), spec.activation, true, false},
            param_offset),
       input_(backend, kernels, spec.standardise) {
   if (spec.knots < 2 || spec.knots > kMaxSplineKnots)
