@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cuda/common.cuh"
+#include "models/flows/activation_math.hpp"
 #include "models/flows/coupling_math.hpp"
 #include "models/flows/flow_kernels.hpp"
 #include "models/flows/spline_math.hpp"
@@ -40,6 +41,28 @@ class CudaFlowKernels final : public FlowKernels<T> {
       double s = 0;
       for (index_t i = 0; i < rows; ++i) s += static_cast<double>(zd[i + b * ld]) * zd[i + b * ld];
       lq[b] += -0.5 * s + constant;
+    });
+  }
+
+  void bias_activation(UnaryOp op, VectorView<const T> bias, MatrixView<T> x) override {
+    require_contiguous(x, "x");
+    T* xd = x.data;
+    const T* bd = bias.size > 0 ? bias.data : nullptr;
+    const index_t rows = x.rows;
+    cuda::for_each_index(x.rows * x.cols, [=] __device__(std::int64_t k) {
+      const T v = bd ? xd[k] + bd[k % rows] : xd[k];
+      xd[k] = activate(op, v);
+    });
+  }
+
+  void activation_backward(UnaryOp op, MatrixView<const T> y, MatrixView<T> g) override {
+    if (op == UnaryOp::identity) return;
+    require_contiguous(y, "y");
+    require_contiguous(g, "g");
+    const T* yd = y.data;
+    T* gd = g.data;
+    cuda::for_each_index(g.rows * g.cols, [=] __device__(std::int64_t k) {
+      gd[k] *= activation_derivative_from_output(op, yd[k]);
     });
   }
 
