@@ -1,6 +1,7 @@
 #include "models/flows/affine_coupling.hpp"
 
 #include <cmath>
+#include <sstream>
 
 #include "core/error.hpp"
 
@@ -62,11 +63,12 @@ void AffineCoupling<T>::backward(FlowBatch<T>& batch, VectorView<const T> params
 
 template <class T>
 std::string AffineCoupling<T>::describe() const {
-  std::string h;
-  for (index_t n : spec_.hidden) h += (h.empty() ? "" : ",") + std::to_string(n);
-  return std::string("affine(") + (spec_.active == 0 ? "even" : "odd") + ";h=" + h + ";act=" +
-         std::string(unary_op_name(spec_.activation)) + (spec_.final_tanh ? ";final_tanh" : "") +
-         (spec_.z2 ? ";z2" : "") + (spec_.standardise ? ";std" : "") + ")";
+  std::ostringstream os;
+  os << "affine(" << (spec_.active == 0 ? "even" : "odd") << ";h=";
+  for (std::size_t i = 0; i < spec_.hidden.size(); ++i) os << (i ? "," : "") << spec_.hidden[i];
+  os << ";act=" << unary_op_name(spec_.activation) << (spec_.final_tanh ? ";final_tanh" : "")
+     << (spec_.z2 ? ";z2" : "") << (spec_.standardise ? ";std" : "") << ")";
+  return os.str();
 }
 
 template <class T>

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "models/flows/affine_coupling.hpp"
@@ -15,13 +16,14 @@ std::vector<index_t> FlowSpec::hidden_widths() const {
 }
 
 std::string FlowSpec::describe() const {
-  std::string h;
-  for (index_t n : hidden_widths()) h += (h.empty() ? "" : ",") + std::to_string(n);
-  return "L=" + std::to_string(L) + " affine_blocks=" + std::to_string(affine_blocks) + " hidden=[" + h +
-         "] act=" + std::string(unary_op_name(activation)) + " final_tanh=" + std::to_string(final_tanh) +
-         " z2=" + std::to_string(z2) + " standardise=" + std::to_string(standardise) +
-         " spline_blocks=" + std::to_string(spline_blocks) + " knots=" + std::to_string(spline_knots) +
-         " interval=" + std::to_string(spline_interval) + " rescale=" + std::to_string(rescale);
+  std::ostringstream os;
+  os << "L=" << L << " affine_blocks=" << affine_blocks << " hidden=[";
+  const auto widths = hidden_widths();
+  for (std::size_t i = 0; i < widths.size(); ++i) os << (i ? "," : "") << widths[i];
+  os << "] act=" << unary_op_name(activation) << " final_tanh=" << final_tanh << " z2=" << z2
+     << " standardise=" << standardise << " spline_blocks=" << spline_blocks << " knots=" << spline_knots
+     << " interval=" << spline_interval << " rescale=" << rescale;
+  return os.str();
 }
 
 void FlowSpec::validate() const {
