@@ -4,7 +4,8 @@ coupling layers, s/t nets Linear(V/2 -> V) -> tanh -> Linear(V -> V/2) without b
 input standardisation by the batch standard deviation, learnable global rescaling), the same
 phi^4 action (ising form, beta = 0.6, lambda = 0.5), batch 1000 for a training step (Adam +
 cosine annealing, reverse KL with path gradients) and 10^4 proposals (no_grad) per sampling
-call. Prints one line per measurement: name L ms.
+call. Prints one line per measurement: name L wall_ms cpu_ms (process CPU time, which is
+the fairer figure on a machine shared with other jobs).
 
 Usage: bench/peers/flow_torch.py [--device cpu|cuda] [--threads 2] [--L 8 12 16 20]
 """
@@ -70,12 +71,12 @@ def timed(fn, repeats, device):
     fn()
     if device == "cuda":
         torch.cuda.synchronize()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(repeats):
         fn()
     if device == "cuda":
         torch.cuda.synchronize()
-    return (time.perf_counter() - t0) / repeats
+    return (time.perf_counter() - t0) / repeats, (time.process_time() - c0) / repeats
 
 
 def main():
@@ -109,8 +110,10 @@ def main():
             log_w = (-action(phi, fwd) - log_q).double()
             return log_w
 
-        print(f"torch_train_step {L} {1e3 * timed(train_step, args.repeats, dev):.3f}", flush=True)
-        print(f"torch_propose_1e4 {L} {1e3 * timed(propose, max(3, args.repeats // 4), dev):.3f}", flush=True)
+        wall, cpu = timed(train_step, args.repeats, dev)
+        print(f"torch_train_step {L} {1e3 * wall:.3f} {1e3 * cpu:.3f}", flush=True)
+        wall, cpu = timed(propose, max(3, args.repeats // 4), dev)
+        print(f"torch_propose_1e4 {L} {1e3 * wall:.3f} {1e3 * cpu:.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ class CpuFlowKernels final : public FlowKernels<T> {
     for (index_t b = 0; b < z.cols; ++b) {
       const T* col = z.data + b * z.ld;
       double s = 0;
+#pragma omp simd reduction(+ : s)
       for (index_t i = 0; i < z.rows; ++i) s += static_cast<double>(col[i]) * col[i];
       log_q.data[b] += -0.5 * s + constant;
     }
@@ -36,10 +37,12 @@ class CpuFlowKernels final : public FlowKernels<T> {
     for (index_t b = 0; b < x.cols; ++b) {
       T* col = x.data + b * x.ld;
       if (has_bias)
+#pragma omp simd
         for (index_t i = 0; i < x.rows; ++i) col[i] += bias.data[i];
       switch (op) {  // one loop per activation, so each vectorises
         case UnaryOp::identity: break;
         case UnaryOp::tanh:
+#pragma omp simd
           for (index_t i = 0; i < x.rows; ++i) col[i] = fast_tanh(col[i]);
           break;
         default:
@@ -55,6 +58,7 @@ class CpuFlowKernels final : public FlowKernels<T> {
       const T* yc = y.data + b * y.ld;
       T* gc = g.data + b * g.ld;
       if (op == UnaryOp::tanh)
+#pragma omp simd
         for (index_t i = 0; i < g.rows; ++i) gc[i] *= T(1) - yc[i] * yc[i];
       else
         for (index_t i = 0; i < g.rows; ++i) gc[i] *= activation_derivative_from_output(op, yc[i]);
@@ -70,6 +74,7 @@ class CpuFlowKernels final : public FlowKernels<T> {
 #pragma omp parallel for schedule(static) if (v.rows * v.cols > kParallelMin)
     for (index_t b = 0; b < v.cols; ++b) {
       double sum_s = 0;
+#pragma omp simd reduction(+ : sum_s)
       for (index_t i = 0; i < v.rows; ++i) {
         const T s = effective_scale(s_raw.data[i + b * s_raw.ld], abs_s);
         T& x = v.data[i + b * v.ld];
@@ -84,6 +89,7 @@ class CpuFlowKernels final : public FlowKernels<T> {
                        T w, MatrixView<T> g_s_raw, MatrixView<T> g_t) override {
 #pragma omp parallel for schedule(static) if (g.rows * g.cols > kParallelMin)
     for (index_t b = 0; b < g.cols; ++b)
+#pragma omp simd
       for (index_t i = 0; i < g.rows; ++i) {
         T& gi = g.data[i + b * g.ld];
         affine_backward_element(gi, v_out.data[i + b * v_out.ld], s_raw.data[i + b * s_raw.ld], abs_s, w,
@@ -134,12 +140,14 @@ class CpuFlowKernels final : public FlowKernels<T> {
     double gx = 0;
     if (!frozen)
       for (index_t b = 0; b < x.cols; ++b)
+#pragma omp simd reduction(+ : gx)
         for (index_t i = 0; i < x.rows; ++i)
           gx += static_cast<double>(g_x.data[i + b * g_x.ld]) * x.data[i + b * x.ld];
     const double c = frozen ? 0.0 : gx / ((n - 1) * sigma);
     const double inv_sigma = 1.0 / sigma;
 #pragma omp parallel for schedule(static) if (x.rows * x.cols > kParallelMin)
     for (index_t b = 0; b < x.cols; ++b)
+#pragma omp simd
       for (index_t i = 0; i < x.rows; ++i)
         g_v.data[i + b * g_v.ld] += static_cast<T>(inv_sigma * g_x.data[i + b * g_x.ld] -
                                                    c * (x.data[i + b * x.ld] - x_mean));
