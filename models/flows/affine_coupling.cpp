@@ -55,9 +55,8 @@ template <class T>
 void AffineCoupling<T>::backward(FlowBatch<T>& batch, VectorView<const T> params, VectorView<T> grads, T w) {
   const int a = spec_.active;
   kernels_.affine_backward(out_.view(), batch.grad[a].view(), s_raw_.view(), spec_.z2, w, g_s_.view(), g_t_.view());
-  backend_.fill(g_x_.flat(), T(0));
-  s_net_.backward(params, g_s_.view(), grads, g_x_.view());
-  t_net_.backward(params, g_t_.view(), grads, g_x_.view());
+  s_net_.backward(params, g_s_.view(), grads, g_x_.view(), false);
+  t_net_.backward(params, g_t_.view(), grads, g_x_.view(), true);
   input_.backward(g_x_.view(), batch.grad[1 - a].view());
 }
 

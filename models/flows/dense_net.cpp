@@ -85,7 +85,7 @@ void DenseNet<T>::forward(VectorView<const T> params, MatrixView<const T> x, Mat
 
 template <class T>
 void DenseNet<T>::backward(VectorView<const T> params, MatrixView<T> g_out, VectorView<T> grads,
-                           MatrixView<T> g_x) {
+                           MatrixView<T> g_x, bool accumulate) {
   const std::size_t n_layers = dims_.size() - 1;
   const index_t B = batch_;
   MatrixView<T> g = g_out;  // dL/d(activation of layer l)
@@ -100,7 +100,8 @@ void DenseNet<T>::backward(VectorView<const T> params, MatrixView<T> g_out, Vect
     if (shape_.bias)
       backend_.row_sums(MatrixView<const T>(g), VectorView<T>{grads.data + b_offset_[l], dims_[l + 1], grads.device});
     if (l == 0) {
-      if (g_x.cols > 0) backend_.gemm(Trans::yes, Trans::no, T(1), weight(params, 0), MatrixView<const T>(g), T(1), g_x);
+      if (g_x.cols > 0)
+        backend_.gemm(Trans::yes, Trans::no, T(1), weight(params, 0), MatrixView<const T>(g), T(accumulate ? 1 : 0), g_x);
     } else {
       Matrix<T>& next = (g.data == grad_a_.data()) ? grad_b_ : grad_a_;
       MatrixView<T> g_prev{next.data(), dims_[l], B, dims_[l], next.device()};

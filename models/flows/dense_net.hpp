@@ -36,9 +36,10 @@ class DenseNet {
   // out (n_out x B) = net(x (n_in x B)). `params` is the flow's flat parameter buffer.
   void forward(VectorView<const T> params, MatrixView<const T> x, MatrixView<T> out);
   // Given dL/dout (overwritten as scratch), writes this net's parameter gradients into its
-  // slice of `grads` and, when g_x has columns, accumulates dL/dx into g_x (beta = 1).
+  // slice of `grads` and, when g_x has columns, writes dL/dx into g_x (adds to it when
+  // accumulate is true).
   void backward(VectorView<const T> params, MatrixView<T> g_out, VectorView<T> grads,
-                MatrixView<T> g_x);
+                MatrixView<T> g_x, bool accumulate);
 
  private:
   MatrixView<const T> weight(VectorView<const T> p, std::size_t layer) const;

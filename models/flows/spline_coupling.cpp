@@ -42,8 +42,7 @@ void SplineCoupling<T>::backward(FlowBatch<T>& batch, VectorView<const T> params
   const int a = spec_.active;
   kernels_.spline_backward(in_.view(), theta_.view(), spec_.knots, spec_.interval, w, batch.grad[a].view(),
                            g_theta_.view());
-  backend_.fill(g_x_.flat(), T(0));
-  net_.backward(params, g_theta_.view(), grads, g_x_.view());
+  net_.backward(params, g_theta_.view(), grads, g_x_.view(), false);
   input_.backward(g_x_.view(), batch.grad[1 - a].view());
 }
 
