@@ -66,9 +66,12 @@ class CpuKernelRecursionEngine final : public KernelRecursionEngine {
 #pragma omp parallel for schedule(dynamic, 4)
     for (index_t j = 0; j < cols; ++j) {
       const index_t end = symmetric ? j + 1 : rows;
-      for (index_t i = 0; i < end; ++i)
-        kernel_entry(p, gram.data[i + j * gram.ld], n1.data[i], n2.data[j], nngp.data[i + j * nngp.ld],
-                     ntk.data[i + j * ntk.ld]);
+      for (index_t i = 0; i < end; ++i) {
+        // On the diagonal of a symmetric problem use |x|^2 itself, so the diagonal agrees with
+        // infinite_width_diagonal() exactly (ReLU's Tdot is sqrt-sensitive at x = x').
+        const double g = symmetric && i == j ? n1.data[i] : gram.data[i + j * gram.ld];
+        kernel_entry(p, g, n1.data[i], n2.data[j], nngp.data[i + j * nngp.ld], ntk.data[i + j * ntk.ld]);
+      }
     }
     if (!symmetric) return;
 #pragma omp parallel for schedule(static)

@@ -103,21 +103,25 @@ TEST(QhoAnalysis, FoldingConventions) {
   EXPECT_EQ(fold_correlators(c, 6, FoldConvention::repo), (std::vector<double>{2.5, 2.5, 2.5, 2.5}));
 }
 
-// Correlated comparison of a folded MC correlator with the exact one: every pull < 4.5 and the
-// mean squared pull below 2 (pulls of neighbouring slices are strongly correlated).
+// Comparison of a folded MC correlator with the exact one: every pull < 4.5 and the correlated
+// chi^2 = d^T Cov^{-1} d (bootstrap covariance) below dof + 5 sqrt(2 dof), inflated by the
+// Hotelling factor (n_blocks - 1)/(n_blocks - dof) for an estimated covariance.
 void expect_agrees_with_exact(const CorrelatorSeries& s, const QhoParams& p, Operator op, int block) {
   const int half = p.n_t / 2 + 1;
   const auto folded = fold_correlators(s.of(op == Operator::x3), p.n_t, FoldConvention::standard);
-  const auto est = blocked_bootstrap(folded, s.n_chains, s.per_chain, half, block, 400, 17);
+  const auto est = blocked_bootstrap(folded, s.n_chains, s.per_chain, half, block, 1000, 17);
   const auto exact = fold_correlators(exact_correlator(p, op), p.n_t, FoldConvention::standard);
-  double sum_pull2 = 0;
+  Eigen::VectorXd d(half);
   for (int t = 0; t < half; ++t) {
-    const double pull = (est.mean[t] - exact[t]) / est.error[t];
-    EXPECT_LT(std::abs(pull), 4.5) << operator_name(op) << " t=" << t << " mc=" << est.mean[t]
-                                   << " exact=" << exact[t] << " err=" << est.error[t];
-    sum_pull2 += pull * pull;
+    d(t) = est.mean[t] - exact[t];
+    EXPECT_LT(std::abs(d(t) / est.error[t]), 4.5) << operator_name(op) << " t=" << t << " mc=" << est.mean[t]
+                                                  << " exact=" << exact[t] << " err=" << est.error[t];
   }
-  EXPECT_LT(sum_pull2 / half, 2.0) << operator_name(op);
+  const Eigen::Map<const Eigen::MatrixXd> cov(est.covariance.data(), half, half);
+  const double chi2 = d.dot(cov.ldlt().solve(d));
+  const double n_blocks = static_cast<double>(s.n_chains) * (s.per_chain / block);
+  const double bound = (half + 5.0 * std::sqrt(2.0 * half)) * (n_blocks - 1) / (n_blocks - half);
+  EXPECT_LT(chi2, bound) << operator_name(op) << " dof=" << half;
 }
 
 TEST(QhoMonteCarlo, MetropolisMatchesExactCorrelators) {
