@@ -2,6 +2,7 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <stdexcept>
 
 #include "core/error.hpp"
 
@@ -49,6 +50,7 @@ BackusGilbertResult backus_gilbert(const InverseProblem& ip, const std::vector<d
   out.rho.resize(grid.size());
   out.error.resize(grid.size());
   out.spread.resize(grid.size());
+  out.coefficients.resize(grid.size() * n);
 #pragma omp parallel for schedule(dynamic, 8)
   for (std::size_t i = 0; i < grid.size(); ++i) {
     const double ws = grid[i];
@@ -59,7 +61,17 @@ BackusGilbertResult backus_gilbert(const InverseProblem& ip, const std::vector<d
     out.error[i] = std::sqrt(std::max(g.dot(cov * g), 0.0));
     const double spread = g.dot((M2 - 2.0 * ws * M1 + ws * ws * M0) * g);
     out.spread[i] = spread;
+    for (int t = 0; t < n; ++t) out.coefficients[i + grid.size() * t] = g(t);
   }
+  return out;
+}
+
+std::vector<double> BackusGilbertResult::apply(const std::vector<double>& C) const {
+  const std::size_t m = rho.size(), n = C.size();
+  if (coefficients.size() != m * n) throw std::invalid_argument("BackusGilbertResult::apply: wrong correlator length");
+  std::vector<double> out(m, 0.0);
+  for (std::size_t t = 0; t < n; ++t)
+    for (std::size_t i = 0; i < m; ++i) out[i] += coefficients[i + m * t] * C[t];
   return out;
 }
 

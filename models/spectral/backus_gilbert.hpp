@@ -25,6 +25,10 @@ struct BackusGilbertResult {
   std::vector<double> rho;    // on ip.omega_grid()
   std::vector<double> error;  // sqrt(g^T Cov g)
   std::vector<double> spread; // int (w - w*)^2 Delta^2 dw, the resolution functional
+  std::vector<double> coefficients;  // g_tau(w*): n_omega x n_tau, column-major (rho_hat = G C)
+
+  // The estimate for another correlator (e.g. a bootstrap sample): the method is linear in C.
+  std::vector<double> apply(const std::vector<double>& C) const;
 };
 
 // C: n_tau correlator values; covariance: n_tau x n_tau (column-major) of C.
