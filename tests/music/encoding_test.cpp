@@ -83,7 +83,7 @@ TEST(MusicTokenFile, WriteReadRoundTrip) {
   f.comments = {"source synthetic"};
   const auto corpus = make_synthetic_corpus(5, 3);
   for (std::size_t i = 0; i < corpus.windows.size(); ++i) {
-    f.ids.push_back("w" + std::to_string(i));
+    f.ids.push_back(std::string("w").append(std::to_string(i)));
     f.sequences.push_back(corpus.windows[i]);
   }
   const auto path = std::filesystem::temp_directory_path() / "fl_music_tokens_test.txt";
