@@ -118,8 +118,12 @@ music::Corpus load_corpus(const Config& c, int bars, std::uint32_t seed) {
   const std::string path = c.get_string("data.path");
   require(!path.empty(), "data.path: required for data.source = " + source);
   if (source == "tokens") corpus = music::load_token_corpus(path, bars, eval_fraction, seed);
-  else if (source == "abc")
-    corpus = music::load_abc_corpus(path, bars, eval_fraction, c.get_bool("data.accept_cut_time"), seed);
+  else if (source == "abc") {
+    const std::string dialect = c.get_string("data.abc_dialect");
+    require(dialect == "music21" || dialect == "standard", "data.abc_dialect: must be music21 or standard");
+    corpus = music::load_abc_corpus(path, bars, eval_fraction, c.get_bool("data.accept_cut_time"),
+                                    dialect == "music21" ? music::AbcDialect::music21 : music::AbcDialect::standard, seed);
+  }
   else input_error("data.source: must be synthetic, tokens or abc, not '" + source + "'");
   require(!corpus.train.empty() && corpus.eval.size() >= 2,
           path + ": empty corpus after filtering (" + std::to_string(corpus.train.size()) + " training and " +

@@ -45,7 +45,7 @@ std::string trim(std::string_view s) {
 
 class AbcParser {
  public:
-  explicit AbcParser(std::string origin) : origin_(std::move(origin)) {}
+  AbcParser(std::string origin, AbcDialect dialect) : origin_(std::move(origin)), dialect_(dialect) {}
 
   std::vector<AbcTune> parse(const std::string& text) {
     std::size_t start = 0;
@@ -89,6 +89,42 @@ class AbcParser {
     }
     if (!in_body_) fail("music line before the K: field");
     body(l);
+    // music21 closes a measure at a line end once it holds a full bar.
+    if (dialect_ == AbcDialect::music21 && !tune_.meter_free && !(current_.length < bar_length())) bar_line();
+  }
+
+  Frac bar_length() const { return Frac(4 * tune_.meter_num, tune_.meter_den); }
+
+  // music21's reading of a written measure longer than the meter: a whole number of bars is
+  // cut into bars; any other length gets a time signature of its own (a meter change).
+  void split_overfull_measures() {
+    const Frac bar = bar_length();
+    std::vector<AbcMeasure> out;
+    for (AbcMeasure& m : tune_.measures) {
+      if (!(bar < m.length)) {
+        out.push_back(std::move(m));
+        continue;
+      }
+      const Frac bars = m.length * Frac(bar.den, bar.num);
+      if (bars.den != 1) {
+        tune_.meter_changes = true;
+        out.push_back(std::move(m));
+        continue;
+      }
+      std::size_t k = 0;
+      for (std::int64_t b = 0; b < bars.num; ++b) {
+        const Frac begin = bar * Frac(b), end = bar * Frac(b + 1);
+        AbcMeasure piece;
+        piece.length = bar;
+        for (; k < m.notes.size() && m.notes[k].offset < end; ++k) {
+          const AbcNote& n = m.notes[k];
+          if (n.pitch < kMinPitch || n.pitch > kMaxPitch) piece.pitch_out_of_range = true;
+          piece.notes.push_back({n.offset - begin, n.length, n.pitch});
+        }
+        out.push_back(std::move(piece));
+      }
+    }
+    tune_.measures = std::move(out);
   }
 
   void apply_field(char name, const std::string& value) {
@@ -113,8 +149,8 @@ class AbcParser {
     if (v == "C") {
     } else if (v == "C|") {
       num = den = 2;
-    } else if (v == "none" || v.empty()) {
-      free_meter = true;
+    } else if (v == "none" || v.empty() || v.rfind("FREI", 0) == 0) {
+      free_meter = true;  // Essen writes free meter as "FREI4/4"
     } else {
       const auto slash = v.find('/');
       if (slash == std::string::npos) fail("bad meter 'M:" + v + "'");
@@ -225,6 +261,7 @@ class AbcParser {
     while (i < s.size() && (s[i] == '\'' || s[i] == ','))
       octave += s[i++] == '\'' ? 1 : -1;
     const int slot = octave * 7 + idx;
+    if (dialect_ == AbcDialect::music21) return 12 * (octave + 1) + kLetterSemitone[idx] + (explicit_acc ? acc : key_acc_[idx]);
     if (explicit_acc) bar_acc_[slot] = acc;
     const auto it = bar_acc_.find(slot);
     const int a = it != bar_acc_.end() ? it->second : key_acc_[idx];
@@ -244,7 +281,9 @@ class AbcParser {
       q = q * tuplet_factor_;
       --tuplet_left_;
     }
-    if (pitch >= 0 && tie_open_ && tie_pitch_ == pitch) {
+    // A tie joins its two notes whatever the second one spells (e.g. "=f2-|f2" in G major,
+    // where the accidental carries over the bar line).
+    if (pitch >= 0 && tie_open_) {
       note_at(last_note_).length = note_at(last_note_).length + q;
     } else if (pitch >= 0) {
       if (pitch < kMinPitch || pitch > kMaxPitch) current_.pitch_out_of_range = true;
@@ -289,7 +328,6 @@ class AbcParser {
         element(-1, c == 'Z' ? len * Frac(4 * tune_.meter_num, tune_.meter_den) : len * unit_);
       } else if (c == '-') {
         tie_open_ = last_is_note_;
-        tie_pitch_ = last_pitch_;
         ++i;
       } else if (c == '>' || c == '<') {
         int n = 0;
@@ -379,6 +417,7 @@ class AbcParser {
     if (in_tune_) {
       if (!in_body_) fail("tune X:" + std::to_string(tune_.number) + " has no K: field");
       bar_line();
+      if (dialect_ == AbcDialect::music21 && !tune_.meter_free) split_overfull_measures();
       tunes_.push_back(std::move(tune_));
     }
     in_tune_ = in_body_ = false;
@@ -392,6 +431,7 @@ class AbcParser {
   }
 
   std::string origin_;
+  AbcDialect dialect_;
   int line_no_ = 0;
   std::vector<AbcTune> tunes_;
   AbcTune tune_;
@@ -404,7 +444,6 @@ class AbcParser {
   AbcMeasure current_;
   Frac pos_;
   bool tie_open_ = false;
-  int tie_pitch_ = -1;
   std::pair<std::size_t, std::size_t> last_note_{0, 0};
   bool last_is_note_ = false;
   int last_pitch_ = -1;
@@ -416,12 +455,12 @@ class AbcParser {
 
 }  // namespace
 
-std::vector<AbcTune> parse_abc(const std::string& text, const std::string& origin) {
-  return AbcParser(origin).parse(text);
+std::vector<AbcTune> parse_abc(const std::string& text, const std::string& origin, AbcDialect dialect) {
+  return AbcParser(origin, dialect).parse(text);
 }
 
-std::vector<AbcTune> read_abc_file(const std::filesystem::path& path) {
-  return parse_abc(read_text(path), path.string());
+std::vector<AbcTune> read_abc_file(const std::filesystem::path& path, AbcDialect dialect) {
+  return parse_abc(read_text(path), path.string(), dialect);
 }
 
 bool is_common_time(const AbcTune& tune, bool accept_cut_time) {

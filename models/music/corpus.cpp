@@ -65,7 +65,7 @@ Corpus load_token_corpus(const std::filesystem::path& file, int window_bars, dou
 }
 
 Corpus load_abc_corpus(const std::filesystem::path& path, int window_bars, double eval_fraction,
-                       bool accept_cut_time, std::uint32_t seed) {
+                       bool accept_cut_time, AbcDialect dialect, std::uint32_t seed) {
   std::vector<std::filesystem::path> files;
   if (std::filesystem::is_directory(path)) {
     for (const auto& e : std::filesystem::directory_iterator(path))
@@ -78,7 +78,7 @@ Corpus load_abc_corpus(const std::filesystem::path& path, int window_bars, doubl
   std::vector<KeyedSegment> segs;
   std::int64_t dropped = 0, total = 0;
   for (const auto& f : files) {
-    for (const AbcTune& tune : read_abc_file(f)) {
+    for (const AbcTune& tune : read_abc_file(f, dialect)) {
       ++total;
       if (!is_common_time(tune, accept_cut_time)) {
         ++dropped;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/music/abc_reader.hpp"
 #include "models/music/melody.hpp"
 
 namespace fl::music {
@@ -36,6 +37,6 @@ Corpus load_token_corpus(const std::filesystem::path& file, int window_bars, dou
                          std::uint32_t seed);
 // One .abc file or every *.abc file of a directory; tunes not in 4/4 (or 2/2) are dropped.
 Corpus load_abc_corpus(const std::filesystem::path& path, int window_bars, double eval_fraction,
-                       bool accept_cut_time, std::uint32_t seed);
+                       bool accept_cut_time, AbcDialect dialect, std::uint32_t seed);
 
 }  // namespace fl::music
