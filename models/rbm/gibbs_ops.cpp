@@ -44,7 +44,7 @@ void sigmoid_inplace(Backend& backend, VectorView<double> z) {
   }
   constexpr index_t kChunk = 4096;
   const index_t chunks = (z.size + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static) if (chunks > 1)
+#pragma omp parallel for schedule(static) if (chunks >= 16)  // small passes: no team start-up
   for (index_t c = 0; c < chunks; ++c) {
     double* x = z.data + c * kChunk;
     const index_t m = std::min(kChunk, z.size - c * kChunk);
@@ -66,7 +66,7 @@ void sigmoid_bernoulli(Backend& backend, VectorView<const double> z, VectorView<
   const index_t n = z.size;
   constexpr index_t kChunk = 4096;  // even, so chunks start on a Philox block boundary
   const index_t chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static) if (chunks > 1)
+#pragma omp parallel for schedule(static) if (chunks >= 16)  // small passes: no team start-up
   for (index_t c = 0; c < chunks; ++c) {
     const index_t b = c * kChunk, e = std::min(n, b + kChunk);
     double u[kChunk], prob[kChunk];
