@@ -54,7 +54,9 @@ class Cli : public ::testing::Test {
     EXPECT_EQ(r.status, 2) << args << "\nstderr: " << r.err;
     EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << args << "\nstderr: " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\nstderr: " << r.err;
-    if (!mentions.empty()) EXPECT_NE(r.err.find(mentions), std::string::npos) << r.err;
+    if (!mentions.empty()) {
+      EXPECT_NE(r.err.find(mentions), std::string::npos) << r.err;
+    }
     EXPECT_TRUE(fs::is_empty(tmp_)) << args << ": left files behind";
   }
 
