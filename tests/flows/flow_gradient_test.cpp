@@ -1,6 +1,7 @@
 // Flows: every hand-written gradient against central finite differences (double precision),
 // exact log-density against the brute-force Jacobian determinant, Z2 equivariance.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cmath>
 #include <numbers>
@@ -14,6 +15,17 @@ namespace fl::flows {
 namespace {
 
 Backend& be() { return cpu_backend(); }
+
+// The finite-difference loops run thousands of passes over a handful of numbers: one thread
+// (a parallel region per tiny op costs more than it saves, badly so on a loaded machine).
+class SingleThread {
+ public:
+  SingleThread() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
+  ~SingleThread() { omp_set_num_threads(saved_); }
+
+ private:
+  int saved_;
+};
 
 struct Case {
   const char* name;
@@ -60,6 +72,7 @@ double loss_at(Flow<double>& flow, FlowBatch<double>& batch, const phi4::Couplin
 }
 
 TEST(FlowGradient, MatchesFiniteDifferencesForEveryParameter) {
+  SingleThread one;
   const phi4::Couplings c = phi4::ising_couplings(0.55, 0.5);
   for (const Case& cs : cases()) {
     SCOPED_TRACE(cs.name);
@@ -112,6 +125,7 @@ double log_abs_det(std::vector<std::vector<double>> a) {
 
 // log q(phi) = log r(z) - log|det df/dz| with the Jacobian from finite differences.
 TEST(FlowLogDensity, MatchesBruteForceJacobianDeterminant) {
+  SingleThread one;
   for (int L : {2, 4}) {
     for (Case cs : cases()) {
       SCOPED_TRACE(std::string(cs.name) + " L=" + std::to_string(L));
