@@ -23,8 +23,14 @@ HERE = pathlib.Path(__file__).resolve().parent
 UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
+THREADS = None  # --threads: pins OpenBLAS and OpenMP thread counts on both sides
+
+
 def clean_env():
-    return {k: v for k, v in os.environ.items() if k not in UNSET}
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    if THREADS:
+        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = str(THREADS)
+    return env
 
 
 def run_fieldlearn(bench, op, n):
@@ -53,9 +59,13 @@ def main():
     parser.add_argument("--ops", default="gemm,syrk,cholesky,cholesky_solve,eigh")
     parser.add_argument("--sizes", default="256,512,1024,2048,4096")
     parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="thread count for both sides (default: the libraries' own, all cores)")
     args = parser.parse_args()
+    global THREADS
+    THREADS = args.threads
 
-    print(f"load average before: {os.getloadavg()}")
+    print(f"threads: {THREADS or 'library default'}; load average before: {os.getloadavg()}")
     rows, fl_blas, np_info = [], "?", None
     for op in args.ops.split(","):
         for n in (int(s) for s in args.sizes.split(",")):

@@ -37,6 +37,8 @@ inline double max_nan(double a, double b) {
 
 template <class T>
 void copy2d(MatrixView<const T> src, MatrixView<T> dst) {
+  backend_detail::check_ld("copy", src);
+  backend_detail::check_ld("copy", dst);
   using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
   using Stride = Eigen::OuterStride<>;
   Eigen::Map<Mat, Eigen::Unaligned, Stride>(dst.data, dst.rows, dst.cols, Stride(dst.ld)) =

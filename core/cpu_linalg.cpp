@@ -103,6 +103,8 @@ void gemm_strided_batched(Trans ta, Trans tb, index_t batch, T alpha, MatrixView
 
 template <class T>
 void syrk(Trans trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C) {
+  backend_detail::check_ld("syrk", A);
+  backend_detail::check_ld("syrk", C);
   const index_t k = trans == Trans::no ? A.cols : A.rows;
   blas_syrk(cblas_trans(trans), blas_int(C.rows, "syrk"), blas_int(k, "syrk"), alpha, A.data,
             blas_int(std::max<index_t>(A.ld, 1), "syrk"), beta, C.data, blas_int(C.ld, "syrk"));
@@ -110,6 +112,7 @@ void syrk(Trans trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C) 
 }
 
 CholeskyInfo cholesky(MatrixView<double> A, const CholeskyOptions& options) {
+  backend_detail::check_ld("cholesky", A);
   const index_t n = A.rows;
   CholeskyInfo info;
   if (n == 0) return info;
@@ -156,6 +159,8 @@ CholeskyInfo cholesky(MatrixView<double> A, const CholeskyOptions& options) {
 }
 
 void cholesky_solve(MatrixView<const double> L, MatrixView<double> B) {
+  backend_detail::check_ld("cholesky_solve", L);
+  backend_detail::check_ld("cholesky_solve", B);
   if (L.rows == 0 || B.cols == 0) return;
   const int status = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'L', blas_int(L.rows, "cholesky_solve"),
                                     blas_int(B.cols, "cholesky_solve"), L.data,
@@ -165,6 +170,7 @@ void cholesky_solve(MatrixView<const double> L, MatrixView<double> B) {
 }
 
 void eigh(MatrixView<double> A, VectorView<double> w) {
+  backend_detail::check_ld("eigh", A);
   if (A.rows == 0) return;
   const int status = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', blas_int(A.rows, "eigh"), A.data,
                                     blas_int(A.ld, "eigh"), w.data);

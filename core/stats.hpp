@@ -21,12 +21,12 @@ std::vector<double> autocorrelation(const std::vector<double>& x, std::int64_t m
 
 struct TauInt {
   double tau = 0.5;        // integrated autocorrelation time
-  double tau_err = 0.0;    // Madras-Sokal error estimate
+  double tau_err = 0.0;    // Wolff's (UWerr) error estimate
   std::int64_t window = 0; // chosen summation window
   bool window_ok = true;   // false when the series is too short for the window rule
 };
-// Automatic windowing (Madras-Sokal with c = 6 by default; Wolff 2004's S parameter
-// variant when wolff = true).
+// Automatic windowing (Madras-Sokal with c = 6 by default), with Wolff's correction for the
+// bias of the subtracted mean.
 TauInt tau_int(const std::vector<double>& x, double c = 6.0);
 
 // Mean with its error, autocorrelations included: err = sqrt(2 tau_int var / N).

@@ -2,6 +2,7 @@
 #include "cuda/backend_ops.cuh"
 
 #include <cmath>
+#include <stdexcept>
 #include <type_traits>
 
 #include "core/philox.hpp"
@@ -10,16 +11,24 @@
 
 namespace fl::cuda::ops {
 
+// 2D kernels use kTile x kTileRows thread blocks over kTile x kTile tiles.
+constexpr int kTile = 32, kTileRows = 8;
+
 // --- reductions ----------------------------------------------------------------------
 
 struct PlusOp {
   static __device__ double identity() { return 0.0; }
   __device__ double operator()(double a, double b) const { return a + b; }
 };
-// For max_abs: every loaded value is >= 0, so 0 is the identity.
+// For max_abs: every loaded value is >= 0, so 0 is the identity. NaN propagates (as on
+// the CPU backend): a NaN anywhere makes the result NaN.
 struct MaxOp {
   static __device__ double identity() { return 0.0; }
-  __device__ double operator()(double a, double b) const { return fmax(a, b); }
+  __device__ double operator()(double a, double b) const {
+    if (a != a) return a;
+    if (b != b) return b;
+    return a > b ? a : b;
+  }
 };
 
 // One partial per block: each thread folds a fixed strided subset in order, then a
@@ -69,12 +78,20 @@ double dot(VectorView<const T> x, VectorView<const T> y, double* scratch) {
       x.size, [a, b] __device__(std::int64_t i) { return double(a[i]) * double(b[i]); }, scratch);
 }
 
+// Scaled by max|x| (as on the CPU backend) so that squares of large doubles cannot overflow.
 template <class T>
 double nrm2(VectorView<const T> x, double* scratch) {
+  const double scale = max_abs(x, scratch);
+  if (scale == 0 || !std::isfinite(scale)) return scale;
   const T* p = x.data;
   const double ss = reduce<PlusOp>(
-      x.size, [p] __device__(std::int64_t i) { return double(p[i]) * double(p[i]); }, scratch);
-  return std::sqrt(ss);
+      x.size,
+      [p, scale] __device__(std::int64_t i) {
+        const double t = double(p[i]) / scale;
+        return t * t;
+      },
+      scratch);
+  return scale * std::sqrt(ss);
 }
 
 template <class T>
@@ -105,18 +122,34 @@ std::int64_t count_non_finite(MatrixView<const double> A, bool lower_only, doubl
   return static_cast<std::int64_t>(count);
 }
 
-// out[i] = sum_j A(i, j): one thread per row; neighbouring threads read neighbouring
-// addresses of each column (coalesced), each sums its row in order.
+// out[i] = sum_j A(i, j): a block of kTile x kTileRows threads owns kTile consecutive rows
+// (coalesced reads of each column); thread row y sums columns y, y + kTileRows, ... in order,
+// then the kTileRows partials are added in a fixed order.
+template <class T>
+__global__ void row_sums_kernel(const T* a, std::int64_t rows, std::int64_t cols, std::int64_t ld, T* out) {
+  __shared__ double partial[kTileRows][kTile];
+  for (std::int64_t r0 = std::int64_t(blockIdx.x) * kTile; r0 < rows; r0 += std::int64_t(gridDim.x) * kTile) {
+    const std::int64_t i = r0 + threadIdx.x;
+    double acc = 0.0;
+    if (i < rows)
+      for (std::int64_t j = threadIdx.y; j < cols; j += kTileRows) acc += double(a[i + j * ld]);
+    partial[threadIdx.y][threadIdx.x] = acc;
+    __syncthreads();
+    if (threadIdx.y == 0 && i < rows) {
+      double sum = 0.0;
+      for (int y = 0; y < kTileRows; ++y) sum += partial[y][threadIdx.x];
+      out[i] = T(sum);
+    }
+    __syncthreads();  // partial[] is reused by the next group of rows
+  }
+}
+
 template <class T>
 void row_sums(MatrixView<const T> A, VectorView<T> out) {
-  const T* a = A.data;
-  T* o = out.data;
-  const std::int64_t cols = A.cols, ld = A.ld;
-  for_each_index(A.rows, [=] __device__(std::int64_t i) {
-    double acc = 0.0;
-    for (std::int64_t j = 0; j < cols; ++j) acc += double(a[i + j * ld]);
-    o[i] = T(acc);
-  });
+  if (A.rows == 0) return;
+  row_sums_kernel<<<grid_size(A.rows, kTile, kMaxGridBlocks), dim3(kTile, kTileRows)>>>(A.data, A.rows, A.cols,
+                                                                                         A.ld, out.data);
+  FL_CUDA_CHECK_LAUNCH();
 }
 
 // out[j] = sum_i A(i, j): one block per column (grid-stride over columns), fixed tree.
@@ -209,14 +242,35 @@ void scale_matrices(MatrixView<T> C, std::int64_t batch, std::int64_t stride, T 
   });
 }
 
+// Block (tj, ti) with ti <= tj fills the upper tile (ti, tj) from the lower tile (tj, ti)
+// through shared memory, so both the reads and the writes are coalesced. A diagonal tile
+// reads itself completely before writing its upper half; no two blocks touch the same
+// upper element, and lower elements are only read.
+
+template <class T>
+__global__ void mirror_lower_to_upper_kernel(T* c, std::int64_t n, std::int64_t ld) {
+  __shared__ T tile[kTile][kTile + 1];  // +1: no shared-memory bank conflicts on the transpose
+  const std::int64_t ti = blockIdx.y, tj = blockIdx.x;
+  if (ti > tj) return;
+  for (int y = threadIdx.y; y < kTile; y += kTileRows) {
+    const std::int64_t row = tj * kTile + threadIdx.x, col = ti * kTile + y;  // lower tile
+    if (row < n && col < n) tile[y][threadIdx.x] = c[row + col * ld];
+  }
+  __syncthreads();
+  for (int y = threadIdx.y; y < kTile; y += kTileRows) {
+    const std::int64_t row = ti * kTile + threadIdx.x, col = tj * kTile + y;  // upper tile
+    if (row < col && col < n) c[row + col * ld] = tile[threadIdx.x][y];      // = C(col, row)
+  }
+}
+
 template <class T>
 void mirror_lower_to_upper(MatrixView<T> C) {
-  T* c = C.data;
-  const std::int64_t n = C.rows, ld = C.ld;
-  for_each_index(n * n, [=] __device__(std::int64_t k) {
-    const std::int64_t i = k % n, j = k / n;
-    if (i < j) c[i + j * ld] = c[j + i * ld];
-  });
+  const std::int64_t n = C.rows, tiles = (n + kTile - 1) / kTile;
+  if (n < 2) return;
+  if (tiles > 65535) throw std::invalid_argument("mirror_lower_to_upper: matrix too large");
+  const dim3 grid(static_cast<unsigned>(tiles), static_cast<unsigned>(tiles));
+  mirror_lower_to_upper_kernel<<<grid, dim3(kTile, kTileRows)>>>(C.data, n, C.ld);
+  FL_CUDA_CHECK_LAUNCH();
 }
 
 void zero_strict_upper(MatrixView<double> A) {

@@ -2,6 +2,7 @@
 // kernels (backend_ops.cu) for the rest. Everything runs on the default stream, so calls
 // are ordered exactly as issued; results that reach the host synchronise.
 #include <climits>
+#include <iomanip>
 #include <cmath>
 #include <memory>
 #include <sstream>
@@ -67,7 +68,7 @@ DeviceInfo describe_device(int ordinal) {
   int driver = 0;
   cudaDriverGetVersion(&driver);
   std::ostringstream details;
-  details.precision(3);
+  details << std::fixed << std::setprecision(1);
   details << "compute capability " << prop.major << "." << prop.minor << ", "
           << prop.multiProcessorCount << " SMs, "
           << static_cast<double>(prop.totalGlobalMem) / (1024.0 * 1024.0 * 1024.0) << " GiB, driver "
@@ -75,6 +76,8 @@ DeviceInfo describe_device(int ordinal) {
   return {prop.name, details.str()};
 }
 
+// One host thread at a time: the cuBLAS/cuSOLVER handles and the scratch buffers are shared
+// by all calls (as with any single-stream device queue).
 class CudaBackend final : public Backend {
  public:
   CudaBackend() : Backend(Device::cuda) {
@@ -96,13 +99,17 @@ class CudaBackend final : public Backend {
     }
   }
   ~CudaBackend() override {
+    // A backend in a static variable may outlive the CUDA runtime at process exit; the
+    // handles then go with the process.
+    int device = 0;
+    if (cudaGetDevice(&device) == cudaErrorCudartUnloading) return;
     cusolverDnDestroy(cusolver_);
     cublasDestroy(cublas_);
   }
 
   std::string name() const override { return "cuda"; }
   DeviceInfo info() const override { return describe_device(ordinal_); }
-  bool supports(Op) const override { return true; }
+  bool supports(Op op) const override { return op != Op::count_; }
   void synchronize() override { FL_CUDA_CHECK(cudaDeviceSynchronize()); }
 
   // --- memory ---------------------------------------------------------------------
@@ -279,6 +286,7 @@ class CudaBackend final : public Backend {
   cuda::DeviceArray<double> reduction_scratch_;
   cuda::DeviceArray<int> dev_info_;
   cuda::DeviceArray<double> workspace_;
+  cuda::DeviceArray<double> backup_;  // the matrix being factored, for jitter retries
 };
 
 // Jitter policy shared with the CPU backend (CholeskyOptions): try 0, then initial,
@@ -293,8 +301,8 @@ CholeskyInfo CudaBackend::do_cholesky(MatrixView<double> A, const CholeskyOption
   const double mean_diag = cuda::ops::mean_diagonal(A, scratch());
 
   // potrf overwrites A even when it fails: keep a copy for the jitter retries.
-  cuda::DeviceArray<double> original(static_cast<std::size_t>(n * n));
-  const MatrixView<double> saved(original.get(), n, n, n, Device::cuda);
+  if (backup_.size() < static_cast<std::size_t>(n * n)) backup_ = cuda::DeviceArray<double>(n * n);
+  const MatrixView<double> saved(backup_.get(), n, n, n, Device::cuda);
   copy2d<double>(A, saved);
 
   double relative = 0;  // 0, initial, 10 initial, ..., max

@@ -333,7 +333,8 @@ std::vector<std::uint8_t> NpyArray::to_u8() const {
 }
 
 NpyArray parse_npy(const unsigned char* data, std::size_t size, const std::string& name) {
-  if (size < 10 || std::memcmp(data, kMagic, 6) != 0) malformed(name, "not a .npy file (bad magic)");
+  if (size < 6 || std::memcmp(data, kMagic, 6) != 0) malformed(name, "not a .npy file (bad magic)");
+  if (size < 10) malformed(name, "truncated .npy header");
   const int major = data[6], minor = data[7];
   if (major < 1 || major > 3 || minor != 0)
     malformed(name, "unsupported .npy version " + std::to_string(major) + "." + std::to_string(minor));

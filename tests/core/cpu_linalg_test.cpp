@@ -96,6 +96,21 @@ TEST(CpuGemm, ShapeMismatchThrows) {
                std::logic_error);
 }
 
+TEST(CpuGemm, InvalidLeadingDimensionIsRejectedByEveryMatrixOp) {
+  std::vector<double> storage(64, 1.0), w(8);
+  const MatrixView<double> bad{storage.data(), 8, 8, 4, Device::cpu};  // ld < rows
+  const MatrixView<double> good{storage.data(), 8, 8, 8, Device::cpu};
+  Backend& be = cpu_backend();
+  EXPECT_THROW(be.syrk<double>(Trans::no, 1.0, bad, 0.0, good), std::invalid_argument);
+  EXPECT_THROW(be.cholesky(bad), std::invalid_argument);
+  EXPECT_THROW(be.cholesky_solve(bad, good), std::invalid_argument);
+  EXPECT_THROW(be.eigh(bad, {w.data(), 8, Device::cpu}), std::invalid_argument);
+  EXPECT_THROW(be.copy<double>(bad, good), std::invalid_argument);
+  EXPECT_THROW(be.gemm_strided_batched<double>(Trans::no, Trans::no, 2, 1.0, bad, 0, good, 0, 0.0,
+                                               good, 64),
+               std::invalid_argument);
+}
+
 // Batched products, each operand packed with its own stride; stride 0 broadcasts.
 template <class T>
 void check_batched(index_t m, index_t n, index_t k, index_t batch, bool broadcast_a,

@@ -225,7 +225,8 @@ TEST(Npy, RejectsMalformedImages) {
 
   expect_rejected("", "bad magic");
   expect_rejected("\x93NUMPZ\x01\x00\x10\x00", "bad magic");
-  expect_rejected(std::string("\x93NUMPY\x01", 7), "bad magic");  // too short for a header
+  expect_rejected("\x93NUMP", "bad magic");
+  expect_rejected(std::string("\x93NUMPY\x01", 7), "truncated .npy header");
   expect_rejected("GARBAGE" + image(ok_dict, ok_payload), "bad magic");
   std::string v4 = image(ok_dict, ok_payload);
   v4[6] = 4;

@@ -47,9 +47,10 @@ TEST(RngPhilox, KnownAnswerVectorsOfRandom123) {
 }
 
 TEST(RngPhilox, MatchesRandom123ForRandomKeysAndCounters) {
-  std::mt19937 gen(2024);
+  std::mt19937 mt(2024);
+  auto gen = [&mt] { return static_cast<std::uint32_t>(mt()); };
   for (int trial = 0; trial < 2000; ++trial) {
-    U32x4 ctr{{gen(), gen(), gen(), gen()}};
+    const U32x4 ctr{{gen(), gen(), gen(), gen()}};
     const std::uint32_t k0 = gen(), k1 = gen();
     const U32x4 got = philox4x32_10(ctr, k0, k1), ref = reference_philox(ctr, k0, k1);
     for (int w = 0; w < 4; ++w) ASSERT_EQ(got.v[w], ref.v[w]) << "trial " << trial;

@@ -1,0 +1,82 @@
+#include "models/flows/affine_coupling.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace fl::flows {
+namespace {
+
+DenseNetShape net_shape(index_t half, const AffineSpec& s) {
+  return {half, s.hidden, half, s.activation, !s.z2, s.final_tanh};
+}
+}  // namespace
+
+template <class T>
+AffineCoupling<T>::AffineCoupling(Backend& backend, FlowKernels<T>& kernels, int L, const AffineSpec& spec,
+                                  index_t param_offset)
+    : backend_(backend),
+      kernels_(kernels),
+      spec_(spec),
+      half_(static_cast<index_t>(L) * L / 2),
+      s_net_(backend, kernels, net_shape(half_, spec), param_offset),
+      t_net_(backend, kernels, net_shape(half_, spec), param_offset + s_net_.n_params()),
+      input_(backend, kernels, spec.standardise) {
+  if (spec.z2 && spec.activation != UnaryOp::tanh && spec.activation != UnaryOp::identity)
+    throw InputError("flow.activation: the Z2-equivariant flow needs an odd activation (tanh)");
+}
+
+template <class T>
+void AffineCoupling<T>::initialise(std::vector<T>& host, PhiloxKey key) const {
+  s_net_.initialise(host, key);
+  t_net_.initialise(host, PhiloxKey{key.seed, key.stream + 1});
+}
+
+template <class T>
+void AffineCoupling<T>::ensure_batch(index_t batch) {
+  if (batch == batch_) return;
+  batch_ = batch;
+  for (Matrix<T>* m : {&s_raw_, &t_, &out_, &g_s_, &g_t_, &g_x_}) *m = Matrix<T>(backend_, half_, batch);
+}
+
+template <class T>
+void AffineCoupling<T>::forward(FlowBatch<T>& batch, VectorView<const T> params, FlowMode mode) {
+  ensure_batch(batch.size());
+  const int a = spec_.active;
+  const MatrixView<const T> x = input_.forward(batch.half[1 - a].view(), mode);
+  s_net_.forward(params, x, s_raw_.view());
+  t_net_.forward(params, x, t_.view());
+  kernels_.affine_forward(batch.half[a].view(), s_raw_.view(), t_.view(), spec_.z2, batch.log_q.view());
+  backend_.copy(MatrixView<const T>(batch.half[a].view()), out_.view());
+}
+
+template <class T>
+void AffineCoupling<T>::backward(FlowBatch<T>& batch, VectorView<const T> params, VectorView<T> grads, T w) {
+  const int a = spec_.active;
+  kernels_.affine_backward(out_.view(), batch.grad[a].view(), s_raw_.view(), spec_.z2, w, g_s_.view(), g_t_.view());
+  s_net_.backward(params, g_s_.view(), grads, g_x_.view(), false);
+  t_net_.backward(params, g_t_.view(), grads, g_x_.view(), true);
+  input_.backward(g_x_.view(), batch.grad[1 - a].view());
+}
+
+template <class T>
+std::string AffineCoupling<T>::describe() const {
+  std::ostringstream os;
+  os << "affine(" << (spec_.active == 0 ? "even" : "odd") << ";h=";
+  for (std::size_t i = 0; i < spec_.hidden.size(); ++i) os << (i ? "," : "") << spec_.hidden[i];
+  os << ";act=" << unary_op_name(spec_.activation) << (spec_.final_tanh ? ";final_tanh" : "")
+     << (spec_.z2 ? ";z2" : "") << (spec_.standardise ? ";std" : "") << ")";
+  return os.str();
+}
+
+template <class T>
+void AffineCoupling<T>::set_frozen_state(const std::vector<double>& s) {
+  if (s.size() != 1 || !(s[0] > 0)) throw InputError("checkpoint: bad affine-layer state");
+  input_.set_sigma(s[0]);
+}
+
+template class AffineCoupling<float>;
+template class AffineCoupling<double>;
+
+}  // namespace fl::flows

@@ -1,0 +1,200 @@
+#include "models/flows/flow_kernels.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "core/error.hpp"
+#include "models/flows/activation_math.hpp"
+#include "models/flows/coupling_math.hpp"
+#include "models/flows/spline_math.hpp"
+#include "models/lattice/phi4/lattice.hpp"
+
+namespace fl::flows {
+namespace {
+
+// Below this many elements a loop runs on one thread (a parallel region costs more).
+constexpr index_t kParallelMin = 1 << 14;
+
+template <class T>
+class CpuFlowKernels final : public FlowKernels<T> {
+ public:
+  explicit CpuFlowKernels(int L) : FlowKernels<T>(L), nbr_(phi4::checkerboard_neighbours(L)) {}
+
+  void add_gaussian_log_density(MatrixView<const T> z, double constant, VectorView<double> log_q) override {
+#pragma omp parallel for schedule(static) if (z.rows * z.cols > kParallelMin)
+    for (index_t b = 0; b < z.cols; ++b) {
+      const T* col = z.data + b * z.ld;
+      double s = 0;
+#pragma omp simd reduction(+ : s)
+      for (index_t i = 0; i < z.rows; ++i) s += static_cast<double>(col[i]) * col[i];
+      log_q.data[b] += -0.5 * s + constant;
+    }
+  }
+
+  void bias_activation(UnaryOp op, VectorView<const T> bias, MatrixView<T> x) override {
+    const bool has_bias = bias.size > 0;
+#pragma omp parallel for schedule(static) if (x.rows * x.cols > kParallelMin)
+    for (index_t b = 0; b < x.cols; ++b) {
+      T* col = x.data + b * x.ld;
+      if (has_bias)
+#pragma omp simd
+        for (index_t i = 0; i < x.rows; ++i) col[i] += bias.data[i];
+      switch (op) {  // one loop per activation, so each vectorises
+        case UnaryOp::identity: break;
+        case UnaryOp::tanh:
+#pragma omp simd
+          for (index_t i = 0; i < x.rows; ++i) col[i] = fast_tanh(col[i]);
+          break;
+        default:
+          for (index_t i = 0; i < x.rows; ++i) col[i] = activate(op, col[i]);
+      }
+    }
+  }
+
+  void activation_backward(UnaryOp op, MatrixView<const T> y, MatrixView<T> g) override {
+    if (op == UnaryOp::identity) return;
+#pragma omp parallel for schedule(static) if (g.rows * g.cols > kParallelMin)
+    for (index_t b = 0; b < g.cols; ++b) {
+      const T* yc = y.data + b * y.ld;
+      T* gc = g.data + b * g.ld;
+      if (op == UnaryOp::tanh)
+#pragma omp simd
+        for (index_t i = 0; i < g.rows; ++i) gc[i] *= T(1) - yc[i] * yc[i];
+      else
+        for (index_t i = 0; i < g.rows; ++i) gc[i] *= activation_derivative_from_output(op, yc[i]);
+    }
+  }
+
+  void add_constant(VectorView<double> log_q, double value) override {
+    for (index_t b = 0; b < log_q.size; ++b) log_q.data[b] += value;
+  }
+
+  void affine_forward(MatrixView<T> v, MatrixView<const T> s_raw, MatrixView<const T> t, bool abs_s,
+                      VectorView<double> log_q) override {
+#pragma omp parallel for schedule(static) if (v.rows * v.cols > kParallelMin)
+    for (index_t b = 0; b < v.cols; ++b) {
+      double sum_s = 0;
+#pragma omp simd reduction(+ : sum_s)
+      for (index_t i = 0; i < v.rows; ++i) {
+        const T s = effective_scale(s_raw.data[i + b * s_raw.ld], abs_s);
+        T& x = v.data[i + b * v.ld];
+        x = affine_apply(x, s, t.data[i + b * t.ld]);
+        sum_s += s;
+      }
+      log_q.data[b] += sum_s;
+    }
+  }
+
+  void affine_backward(MatrixView<const T> v_out, MatrixView<T> g, MatrixView<const T> s_raw, bool abs_s,
+                       T w, MatrixView<T> g_s_raw, MatrixView<T> g_t) override {
+#pragma omp parallel for schedule(static) if (g.rows * g.cols > kParallelMin)
+    for (index_t b = 0; b < g.cols; ++b)
+#pragma omp simd
+      for (index_t i = 0; i < g.rows; ++i) {
+        T& gi = g.data[i + b * g.ld];
+        affine_backward_element(gi, v_out.data[i + b * v_out.ld], s_raw.data[i + b * s_raw.ld], abs_s, w,
+                                gi, g_s_raw.data[i + b * g_s_raw.ld], g_t.data[i + b * g_t.ld]);
+      }
+  }
+
+  index_t spline_forward(MatrixView<T> v, MatrixView<const T> theta, int K, double a,
+                         VectorView<double> log_q) override {
+    const int P = 3 * K - 1;
+    index_t outside = 0;
+#pragma omp parallel for schedule(static) reduction(+ : outside)
+    for (index_t b = 0; b < v.cols; ++b) {
+      double sum_log = 0;
+      for (index_t i = 0; i < v.rows; ++i) {
+        T& x = v.data[i + b * v.ld];
+        double y, lg;
+        spline_forward_element(static_cast<double>(x), theta.data + P * i + b * theta.ld, K, a, y, lg);
+        if (!(x > -a && x < a)) ++outside;
+        x = static_cast<T>(y);
+        sum_log += lg;
+      }
+      log_q.data[b] -= sum_log;
+    }
+    return outside;
+  }
+
+  void spline_backward(MatrixView<const T> v_in, MatrixView<const T> theta, int K, double a, T w, MatrixView<T> g,
+                       MatrixView<T> g_theta) override {
+    const int P = 3 * K - 1;
+#pragma omp parallel for schedule(static)
+    for (index_t b = 0; b < g.cols; ++b)
+      for (index_t i = 0; i < g.rows; ++i) {
+        T& gi = g.data[i + b * g.ld];
+        double gx;
+        spline_backward_element(static_cast<double>(v_in.data[i + b * v_in.ld]), theta.data + P * i + b * theta.ld,
+                                K, a, static_cast<double>(gi), -static_cast<double>(w), gx,
+                                g_theta.data + P * i + b * g_theta.ld);
+        gi = static_cast<T>(gx);
+      }
+  }
+
+  void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> x, double sigma, double x_mean,
+                            bool frozen, MatrixView<T> g_v) override {
+    // x = v / sigma, sigma^2 = Var(v) + eps (unbiased variance over all N elements):
+    // dL/dv_i = g_i / sigma - (sum_j g_j x_j) (x_i - x_mean) / ((N - 1) sigma).
+    const index_t n = x.rows * x.cols;
+    double gx = 0;
+    if (!frozen)
+      for (index_t b = 0; b < x.cols; ++b)
+#pragma omp simd reduction(+ : gx)
+        for (index_t i = 0; i < x.rows; ++i)
+          gx += static_cast<double>(g_x.data[i + b * g_x.ld]) * x.data[i + b * x.ld];
+    const double c = frozen ? 0.0 : gx / ((n - 1) * sigma);
+    const double inv_sigma = 1.0 / sigma;
+#pragma omp parallel for schedule(static) if (x.rows * x.cols > kParallelMin)
+    for (index_t b = 0; b < x.cols; ++b)
+#pragma omp simd
+      for (index_t i = 0; i < x.rows; ++i)
+        g_v.data[i + b * g_v.ld] += static_cast<T>(inv_sigma * g_x.data[i + b * g_x.ld] -
+                                                   c * (x.data[i + b * x.ld] - x_mean));
+  }
+
+  void action(MatrixView<const T> even, MatrixView<const T> odd, const phi4::Couplings& c,
+              VectorView<double> S, T w, MatrixView<T> g_even, MatrixView<T> g_odd) override {
+    const int V = this->L_ * this->L_, half = V / 2;
+    const bool want_grad = g_even.cols > 0;
+#pragma omp parallel
+    {
+      std::vector<T> phi(V);
+#pragma omp for schedule(static)
+      for (index_t b = 0; b < even.cols; ++b) {
+        for (int i = 0; i < half; ++i) {
+          phi[i] = even.data[i + b * even.ld];
+          phi[half + i] = odd.data[i + b * odd.ld];
+        }
+        S.data[b] = phi4::action(phi.data(), nbr_.data(), V, c);
+        if (want_grad)
+          for (int i = 0; i < half; ++i) {
+            g_even.data[i + b * g_even.ld] = static_cast<T>(w * phi4::action_gradient(phi.data(), nbr_.data(), i, c));
+            g_odd.data[i + b * g_odd.ld] = static_cast<T>(w * phi4::action_gradient(phi.data(), nbr_.data(), half + i, c));
+          }
+      }
+    }
+  }
+
+ private:
+  std::vector<int> nbr_;
+};
+
+}  // namespace
+
+template <class T>
+std::unique_ptr<FlowKernels<T>> make_flow_kernels(Backend& backend, int L) {
+  if (backend.device() == Device::cuda) {
+#ifdef FL_HAVE_CUDA
+    return make_flow_kernels_cuda<T>(backend, L);
+#else
+    throw InputError("device: the CUDA flow kernels are not compiled in");
+#endif
+  }
+  return std::make_unique<CpuFlowKernels<T>>(L);
+}
+
+template std::unique_ptr<FlowKernels<float>> make_flow_kernels<float>(Backend&, int);
+template std::unique_ptr<FlowKernels<double>> make_flow_kernels<double>(Backend&, int);
+
+}  // namespace fl::flows

@@ -1,0 +1,34 @@
+#pragma once
+// The conditioner input of a coupling layer: the passive half divided by its standard
+// deviation over the batch and sites (anvil's input standardisation, a single scalar).
+// In train mode sigma is measured on the batch (and its gradient flows back); in frozen mode
+// the last measured sigma is a constant, so q is a fixed density.
+#include "core/buffer.hpp"
+#include "models/flows/flow_kernels.hpp"
+#include "models/flows/layer.hpp"
+
+namespace fl::flows {
+
+template <class T>
+class StandardisedInput {
+ public:
+  StandardisedInput(Backend& backend, FlowKernels<T>& kernels, bool enabled)
+      : backend_(backend), kernels_(kernels), enabled_(enabled) {}
+
+  // x = v / sigma (or v when disabled); the result stays cached for backward.
+  MatrixView<const T> forward(MatrixView<const T> v, FlowMode mode);
+  // g_v += dL/dv given dL/dx.
+  void backward(MatrixView<const T> g_x, MatrixView<T> g_v);
+  double sigma() const { return sigma_; }
+  void set_sigma(double s) { sigma_ = s; }
+
+ private:
+  Backend& backend_;
+  FlowKernels<T>& kernels_;
+  bool enabled_;
+  double sigma_ = 1.0, x_mean_ = 0.0;
+  bool batch_stats_ = false;
+  Matrix<T> x_;
+};
+
+}  // namespace fl::flows

@@ -1,0 +1,198 @@
+#include "models/vae/vae_engine.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "core/philox.hpp"
+#include "models/vae/lstm_cell.hpp"
+
+namespace fl::vae {
+namespace {
+
+// Below this many elements a parallel region costs more than it saves.
+constexpr index_t kParallelWork = 1 << 15;
+
+template <class T>
+void forward_gates(MatrixView<T> G, VectorView<const T> b, T fb, MatrixView<const T> cp,
+                   MatrixView<T> c, MatrixView<T> h) {
+  const index_t H = c.rows;
+#pragma omp parallel for schedule(static) if (c.rows * c.cols > kParallelWork)
+  for (index_t n = 0; n < c.cols; ++n) {
+    T* g = G.data + n * G.ld;
+    for (index_t j = 0; j < H; ++j)
+      lstm_cell_forward(g[j], g[H + j], g[2 * H + j], g[3 * H + j], b.data[j], b.data[H + j],
+                        b.data[2 * H + j], b.data[3 * H + j], fb, cp.data[j + n * cp.ld],
+                        c.data[j + n * c.ld], h.data[j + n * h.ld]);
+  }
+}
+
+template <class T>
+void backward_gates(MatrixView<const T> G, MatrixView<const T> cp, MatrixView<const T> c,
+                    MatrixView<const T> dh, MatrixView<T> dc, MatrixView<T> dG) {
+  const index_t H = c.rows;
+#pragma omp parallel for schedule(static) if (c.rows * c.cols > kParallelWork)
+  for (index_t n = 0; n < c.cols; ++n) {
+    const T* g = G.data + n * G.ld;
+    T* d = dG.data + n * dG.ld;
+    for (index_t j = 0; j < H; ++j) {
+      T& dcj = dc.data[j + n * dc.ld];
+      lstm_cell_backward(g[j], g[H + j], g[2 * H + j], g[3 * H + j], cp.data[j + n * cp.ld],
+                         c.data[j + n * c.ld], dh.data[j + n * dh.ld], dcj, d[j], d[H + j],
+                         d[2 * H + j], d[3 * H + j], dcj);
+    }
+  }
+}
+
+template <class T>
+void xent(MatrixView<const T> L, VectorView<const std::int32_t> tg, T scale, MatrixView<T> dL,
+          VectorView<T> loss) {
+  const index_t K = L.rows;
+#pragma omp parallel for schedule(static) if (L.rows * L.cols > kParallelWork)
+  for (index_t n = 0; n < L.cols; ++n) {
+    const T* x = L.data + n * L.ld;
+    T* d = dL.data + n * dL.ld;
+    const int t = tg.data[n];
+    if (t < 0) {
+      for (index_t k = 0; k < K; ++k) d[k] = T(0);
+      loss.data[n] = T(0);
+      continue;
+    }
+    T m = x[0];
+    for (index_t k = 1; k < K; ++k) m = x[k] > m ? x[k] : m;
+    double z = 0;
+    for (index_t k = 0; k < K; ++k) z += std::exp(static_cast<double>(x[k] - m));
+    const double log_z = std::log(z) + static_cast<double>(m);
+    for (index_t k = 0; k < K; ++k)
+      d[k] = scale * static_cast<T>(std::exp(static_cast<double>(x[k]) - log_z) - (k == t ? 1.0 : 0.0));
+    loss.data[n] = static_cast<T>(log_z - static_cast<double>(x[t]));
+  }
+}
+
+template <class T>
+void one_hot_fill(VectorView<const std::int32_t> tok, MatrixView<T> X) {
+#pragma omp parallel for schedule(static) if (X.rows * X.cols > kParallelWork)
+  for (index_t n = 0; n < X.cols; ++n) {
+    T* x = X.data + n * X.ld;
+    for (index_t k = 0; k < X.rows; ++k) x[k] = T(0);
+    if (tok.data[n] >= 0) x[tok.data[n]] = T(1);
+  }
+}
+
+template <class T>
+void choose(MatrixView<const T> L, VectorView<const std::int32_t> truth, double p, bool argmax,
+            PhiloxKey key, std::uint64_t step, VectorView<std::int32_t> out) {
+  const index_t K = L.rows;
+#pragma omp parallel for schedule(static) if (L.rows * L.cols > kParallelWork)
+  for (index_t n = 0; n < L.cols; ++n) {
+    PhiloxStream rng(key, step, static_cast<std::uint64_t>(n));
+    const double u_mix = rng.uniform(), u_draw = rng.uniform();
+    if (u_mix >= p) {
+      out.data[n] = truth.data[n];
+      continue;
+    }
+    const T* x = L.data + n * L.ld;
+    index_t best = 0;
+    for (index_t k = 1; k < K; ++k)
+      if (x[k] > x[best]) best = k;
+    if (!argmax) {
+      double z = 0;
+      for (index_t k = 0; k < K; ++k) z += std::exp(static_cast<double>(x[k] - x[best]));
+      double acc = 0;
+      const double target = u_draw * z;
+      index_t pick = K - 1;
+      for (index_t k = 0; k < K; ++k) {
+        acc += std::exp(static_cast<double>(x[k] - x[best]));
+        if (acc > target) {
+          pick = k;
+          break;
+        }
+      }
+      best = pick;
+    }
+    out.data[n] = static_cast<std::int32_t>(best);
+  }
+}
+
+template <class T>
+void latent_fwd(MatrixView<const T> mu, MatrixView<const T> S, MatrixView<const T> eps,
+                MatrixView<T> sigma, MatrixView<T> z, VectorView<T> kl) {
+#pragma omp parallel for schedule(static) if (mu.rows * mu.cols > kParallelWork)
+  for (index_t n = 0; n < mu.cols; ++n) {
+    double k = 0;
+    for (index_t u = 0; u < mu.rows; ++u) {
+      const T m = mu.data[u + n * mu.ld];
+      const T s = vae_softplus(S.data[u + n * S.ld]);
+      sigma.data[u + n * sigma.ld] = s;
+      z.data[u + n * z.ld] = m + s * eps.data[u + n * eps.ld];
+      k += 0.5 * (double(m) * m + double(s) * s - 1.0 - 2.0 * std::log(double(s)));
+    }
+    kl.data[n] = static_cast<T>(k);
+  }
+}
+
+template <class T>
+void latent_bwd(MatrixView<const T> mu, MatrixView<const T> S, MatrixView<const T> eps,
+                MatrixView<const T> sigma, MatrixView<const T> dz, VectorView<const T> w,
+                MatrixView<T> dmu, MatrixView<T> dS) {
+#pragma omp parallel for schedule(static) if (mu.rows * mu.cols > kParallelWork)
+  for (index_t n = 0; n < mu.cols; ++n) {
+    const T wn = w.data[n];
+    for (index_t u = 0; u < mu.rows; ++u) {
+      const T g = dz.data[u + n * dz.ld];
+      const T s = sigma.data[u + n * sigma.ld];
+      dmu.data[u + n * dmu.ld] = g + wn * mu.data[u + n * mu.ld];
+      const T dsigma = g * eps.data[u + n * eps.ld] + wn * (s - T(1) / s);
+      dS.data[u + n * dS.ld] = dsigma * lstm_sigmoid(S.data[u + n * S.ld]);
+    }
+  }
+}
+
+class CpuVaeEngine final : public VaeEngine {
+ public:
+#define FL_CPU_VAE_OPS(T)                                                                          \
+  void lstm_forward_gates(MatrixView<T> G, VectorView<const T> b, T fb, MatrixView<const T> cp,    \
+                          MatrixView<T> c, MatrixView<T> h) override {                             \
+    forward_gates(G, b, fb, cp, c, h);                                                             \
+  }                                                                                                \
+  void lstm_backward_gates(MatrixView<const T> G, MatrixView<const T> cp, MatrixView<const T> c,   \
+                           MatrixView<const T> dh, MatrixView<T> dc, MatrixView<T> dG) override {  \
+    backward_gates(G, cp, c, dh, dc, dG);                                                          \
+  }                                                                                                \
+  void softmax_cross_entropy(MatrixView<const T> L, VectorView<const std::int32_t> tg, T scale,    \
+                             MatrixView<T> dL, VectorView<T> loss) override {                      \
+    xent(L, tg, scale, dL, loss);                                                                  \
+  }                                                                                                \
+  void one_hot(VectorView<const std::int32_t> tok, MatrixView<T> X) override { one_hot_fill(tok, X); } \
+  void choose_tokens(MatrixView<const T> L, VectorView<const std::int32_t> truth, double p,        \
+                     bool argmax, PhiloxKey key, std::uint64_t step,                               \
+                     VectorView<std::int32_t> out) override {                                      \
+    choose(L, truth, p, argmax, key, step, out);                                                   \
+  }                                                                                                \
+  void latent_forward(MatrixView<const T> mu, MatrixView<const T> S, MatrixView<const T> eps,      \
+                      MatrixView<T> sigma, MatrixView<T> z, VectorView<T> kl) override {           \
+    latent_fwd(mu, S, eps, sigma, z, kl);                                                          \
+  }                                                                                                \
+  void latent_backward(MatrixView<const T> mu, MatrixView<const T> S, MatrixView<const T> eps,     \
+                       MatrixView<const T> sigma, MatrixView<const T> dz,                          \
+                       VectorView<const T> w, MatrixView<T> dmu, MatrixView<T> dS) override {      \
+    latent_bwd(mu, S, eps, sigma, dz, w, dmu, dS);                                                 \
+  }
+  FL_CPU_VAE_OPS(float)
+  FL_CPU_VAE_OPS(double)
+#undef FL_CPU_VAE_OPS
+};
+
+}  // namespace
+
+std::unique_ptr<VaeEngine> make_vae_engine(Backend& backend) {
+  if (backend.device() == Device::cuda) {
+#ifdef FL_HAVE_CUDA
+    return make_vae_engine_cuda(backend);
+#else
+    throw std::logic_error("make_vae_engine: CUDA backend without CUDA support compiled in");
+#endif
+  }
+  return std::make_unique<CpuVaeEngine>();
+}
+
+}  // namespace fl::vae
