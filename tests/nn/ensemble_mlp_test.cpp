@@ -271,7 +271,9 @@ TEST(EnsembleMlp, InitialisationVariances) {
   }
 }
 
-// GD on a convex problem (linear net, least squares) decreases the loss; Adam as well.
+// On a convex problem (linear net, least squares over 5 points;
+// Hessian eigenvalues 5 (bias) and 2.5 (weight)) GD and heavy
+// ball converge geometrically to the minimum; Adam (steps ~ lr) gets close to it.
 TEST(Optimizer, DescendsOnLeastSquares) {
   Backend& be = fl::cpu_backend();
   for (auto kind : {fl::nn::OptimizerKind::gd, fl::nn::OptimizerKind::sgd_momentum,
@@ -285,7 +287,8 @@ TEST(Optimizer, DescendsOnLeastSquares) {
     fl::Buffer<double> grad(be, 2 * net.n_params());
     fl::nn::OptimizerParams op;
     op.kind = kind;
-    op.learning_rate = 0.05;
+    op.learning_rate = kind == fl::nn::OptimizerKind::adam ? 0.05 : 0.2;
+    op.momentum = 0.5;
     fl::nn::Optimizer<double> opt(be, 2 * net.n_params(), op);
     auto loss = [&](bool step) {
       net.forward(X.view());
@@ -302,8 +305,8 @@ TEST(Optimizer, DescendsOnLeastSquares) {
       return L;
     };
     const double L0 = loss(false);
-    for (int it = 0; it < 400; ++it) loss(true);
-    EXPECT_LT(loss(false), 1e-6 * L0);
+    for (int it = 0; it < 150; ++it) loss(true);
+    EXPECT_LT(loss(false), (kind == fl::nn::OptimizerKind::adam ? 1e-3 : 1e-10) * L0);
   }
 }
 
