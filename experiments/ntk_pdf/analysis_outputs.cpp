@@ -159,10 +159,12 @@ void analyse_fit(const std::filesystem::path& dir, const TrainingHistory& h, con
       const auto ens = pdf::analytic_ensemble(main_solutions, f0, Y, dt * T);
       const auto b = pdf::bias_variance(ens, f_in, p);
       // Linear-method test statistics: Delta[U f0] = E[U f0] - E[U] E[f0], Delta[V Y] likewise.
-      Eigen::MatrixXd Ubar = Eigen::MatrixXd::Zero(grid.size(), grid.size()), Vbar = Eigen::MatrixXd::Zero(grid.size(), Y.rows());
-      for (int k = 0; k < R; ++k) Ubar += main_solutions[k].U(dt * T) / R, Vbar += main_solutions[k].V(dt * T) / R;
-      const double d_uf0 = (ens.uf0.rowwise().mean() - Ubar * f0.rowwise().mean()).norm();
-      const double d_vy = (ens.vy.rowwise().mean() - Vbar * Y.rowwise().mean()).norm();
+      const Eigen::VectorXd f0bar = f0.rowwise().mean(), ybar = Y.rowwise().mean();
+      Eigen::VectorXd ubar_f0bar = Eigen::VectorXd::Zero(grid.size()), vbar_ybar = ubar_f0bar;
+      for (int k = 0; k < R; ++k)
+        ubar_f0bar += main_solutions[k].apply_U(dt * T, f0bar) / R, vbar_ybar += main_solutions[k].apply_V(dt * T, ybar) / R;
+      const double d_uf0 = (ens.uf0.rowwise().mean() - ubar_f0bar).norm();
+      const double d_vy = (ens.vy.rowwise().mean() - vbar_ybar).norm();
       double tb = std::numeric_limits<double>::quiet_NaN(), tv = tb;
       // trained ensemble at the nearest checkpoint not after T
       if (std::isfinite(T) && T <= T_end) {

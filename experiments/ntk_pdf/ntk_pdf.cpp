@@ -143,7 +143,7 @@ void run(RunContext& ctx) {
     for (int k = 0; k < replicas; ++k) {
       const pdf::FrozenNtkSolution sol(th[k], problem, as.eps_tol);
       const Eigen::VectorXd f_perp = data.f_true - sol.P_parallel() * data.f_true;
-      acc += (sol.V(inf) * Y.col(k) - f_perp).norm() / f_perp.norm() / replicas;
+      acc += (sol.apply_V(inf, Y.col(k)) - f_perp).norm() / f_perp.norm() / replicas;
     }
     ctx.metrics["l0_tinf_vs_fin_perp"] = acc;
   }

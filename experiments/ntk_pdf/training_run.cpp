@@ -138,6 +138,10 @@ TrainingHistory run(Backend& backend, const TrainingSettings& s, const pdf::FitP
     }
   }
   progress.finish();
+  // A finished run needs no snapshot: drop it so the run directory holds results only.
+  if (!s.resume_dir.empty())
+    for (const auto& entry : std::filesystem::directory_iterator(s.resume_dir))
+      if (entry.path().filename().string().rfind(s.label + "resume_", 0) == 0) std::filesystem::remove(entry.path());
   return h;
 }
 

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <Eigen/Dense>
+
 namespace fl::kernels {
 
 template <class T>
@@ -25,6 +27,25 @@ void EmpiricalNtk<T>::compute(nn::EnsembleMlp<T>& net, MatrixView<const T> X, Ve
   net.forward(X, 0);
   net.backward_deltas(MatrixView<const T>(ones_.data(), B, R, dev));  // D_l = df/dz_l
 
+  if (net.fused_cpu()) {  // one OpenMP loop over replicas, Gram products with Eigen
+    using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+#pragma omp parallel for schedule(static)
+    for (index_t r = 0; r < R; ++r) {
+      Eigen::Map<Mat> th(theta.data + r * BB, B, B);
+      th.setZero();
+      for (index_t l = 1; l <= spec.layers(); ++l) {
+        const T alpha = T(spec.weight_scale(l)), beta = T(spec.bias_scale(l));
+        const auto in = net.layer_input(l);
+        const Eigen::Map<const Mat> A(in.data + r * net.layer_input_stride(l), in.rows, B);
+        const Eigen::Map<const Mat> D(net.delta(l).data + r * net.delta_stride(l), spec.sizes[l], B);
+        const Mat dd = D.transpose() * D;
+        Mat aa = alpha * alpha * (A.transpose() * A);
+        aa.array() += beta * beta;
+        th.array() += dd.array() * aa.array();
+      }
+    }
+    return;
+  }
   MatrixView<T> Gd(delta_gram_.data(), B, B, dev), Ga(input_gram_.data(), B, B, dev);
   MatrixView<const T> ones_col(ones_.data(), B, 1, dev), ones_row(ones_.data(), 1, B, 1, dev);
   backend_->fill<T>(theta, T(0));

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/nn/ensemble_mlp_cpu.hpp"
 #include "models/nn/mlp_init.hpp"
 
 namespace fl::nn {
@@ -55,6 +56,18 @@ void EnsembleMlp<T>::ensure_batch(index_t B) {
 }
 
 template <class T>
+template <class Layers>
+Layers EnsembleMlp<T>::fused_layers() const {
+  Layers L{&spec_, replicas_, batch_, n_params_, params_.data(), input_.data, input_stride_, {}, {}, {}};
+  L.z.assign(spec_.layers() + 1, nullptr);
+  L.a = L.delta = L.z;
+  for (index_t l = 1; l <= spec_.layers(); ++l)
+    L.z[l] = const_cast<T*>(z_[l].data()), L.a[l] = const_cast<T*>(a_[l].data()),
+    L.delta[l] = const_cast<T*>(delta_[l].data());
+  return L;
+}
+
+template <class T>
 MatrixView<const T> EnsembleMlp<T>::forward(MatrixView<const T> X, index_t replica_stride) {
   if (X.rows != spec_.n_in())
     throw std::invalid_argument("EnsembleMlp::forward: input has " + std::to_string(X.rows) +
@@ -63,6 +76,10 @@ MatrixView<const T> EnsembleMlp<T>::forward(MatrixView<const T> X, index_t repli
   ensure_batch(B);
   input_ = X;
   input_stride_ = replica_stride;
+  if (fused_cpu()) {
+    cpu_fused::forward(fused_layers<cpu_fused::Layers<T>>());
+    return output();
+  }
   const Device dev = backend_->device();
   const index_t R = replicas_, P = n_params_;
   MatrixView<const T> ones_row(ones_.data(), 1, B, 1, dev);
@@ -109,6 +126,10 @@ void EnsembleMlp<T>::backward_deltas(MatrixView<const T> cotangent) {
   if (B == 0) throw std::logic_error("EnsembleMlp::backward before forward");
   if (cotangent.rows != spec_.n_out() * B || cotangent.cols != R || !cotangent.contiguous())
     throw std::invalid_argument("EnsembleMlp::backward: cotangent must be contiguous (n_out*B) x R");
+  if (fused_cpu()) {
+    cpu_fused::deltas(fused_layers<cpu_fused::Layers<T>>(), cotangent.data);
+    return;
+  }
   const Device dev = backend_->device();
   const index_t nL = spec_.n_out() * B * R;
   VectorView<T> dact_L = dact_.view().segment(0, nL);
@@ -136,7 +157,8 @@ void EnsembleMlp<T>::backward(MatrixView<const T> cotangent, VectorView<T> grad,
   const index_t B = batch_, R = replicas_, P = n_params_;
   const Device dev = backend_->device();
   MatrixView<const T> ones_col(ones_.data(), B, 1, dev);
-  for (index_t l = 1; l <= spec_.layers(); ++l) {
+  if (fused_cpu()) cpu_fused::parameter_gradients(fused_layers<cpu_fused::Layers<T>>(), grad.data);
+  for (index_t l = 1; l <= spec_.layers() && !fused_cpu(); ++l) {
     const index_t n = spec_.sizes[l], m = spec_.sizes[l - 1];
     MatrixView<T> gW(grad.data + spec_.weight_offset(l), n, m, dev);
     MatrixView<T> gb(grad.data + spec_.bias_offset(l), n, 1, dev);

@@ -58,8 +58,14 @@ class EnsembleMlp {
   MatrixView<const T> delta(index_t l) const;
   index_t delta_stride(index_t l) const { return spec_.sizes[l] * batch_; }
 
+  // On the CPU backend the passes run fused (one OpenMP loop over replicas, models/nn/
+  // ensemble_mlp_cpu.*); false forces the generic Backend-op path (tests compare the two).
+  void set_fused_cpu(bool on) { fused_cpu_ = on; }
+  bool fused_cpu() const { return fused_cpu_ && backend_->device() == Device::cpu; }
+
  private:
   void ensure_batch(index_t B);
+  template <class Layers> Layers fused_layers() const;
 
   Backend* backend_;
   MlpSpec spec_;
@@ -71,6 +77,7 @@ class EnsembleMlp {
   index_t input_stride_ = 0;
   std::vector<Buffer<T>> z_, a_, delta_;  // index l = 1..L (entry 0 unused)
   Buffer<T> ones_, dact_;
+  bool fused_cpu_ = true;
 };
 
 extern template class EnsembleMlp<float>;

@@ -34,8 +34,8 @@ AnalyticEnsemble analytic_ensemble(const std::vector<FrozenNtkSolution>& solutio
   const Eigen::Index R = f0.cols();
   AnalyticEnsemble e{Eigen::MatrixXd(f0.rows(), R), Eigen::MatrixXd(f0.rows(), R)};
   for (Eigen::Index k = 0; k < R; ++k) {
-    e.uf0.col(k) = solutions[k].U(t) * f0.col(k);
-    e.vy.col(k) = solutions[k].V(t) * Y.col(k);
+    e.uf0.col(k) = solutions[k].apply_U(t, f0.col(k));
+    e.vy.col(k) = solutions[k].apply_V(t, Y.col(k));
   }
   return e;
 }

@@ -51,11 +51,26 @@ Eigen::MatrixXd FrozenNtkSolution::Mcal(double t) const {
   return Q_ * phi(t).asDiagonal() * Q_.transpose();
 }
 
-Eigen::MatrixXd FrozenNtkSolution::U(double t) const {
-  Eigen::VectorXd decay(h_.size());
+Eigen::VectorXd FrozenNtkSolution::decay(double t) const {
+  Eigen::VectorXd d(h_.size());
   for (Eigen::Index i = 0; i < h_.size(); ++i)
-    decay[i] = h_[i] <= h_cut_ ? 1.0 : (std::isinf(t) ? 0.0 : std::exp(-h_[i] * t));
-  return Q_ * decay.asDiagonal() * Qinv_ - Mcal(t) * M_ * P_par_ + P_par_;
+    d[i] = h_[i] <= h_cut_ ? 1.0 : (std::isinf(t) ? 0.0 : std::exp(-h_[i] * t));
+  return d;
+}
+
+Eigen::MatrixXd FrozenNtkSolution::U(double t) const {
+  return Q_ * decay(t).asDiagonal() * Qinv_ - Mcal(t) * M_ * P_par_ + P_par_;
+}
+
+Eigen::VectorXd FrozenNtkSolution::apply_U(double t, const Eigen::VectorXd& f0) const {
+  const Eigen::VectorXd f_par = P_par_ * f0;
+  const Eigen::VectorXd perp = decay(t).cwiseProduct(Qinv_ * f0);
+  const Eigen::VectorXd check = phi(t).cwiseProduct(Q_.transpose() * (M_ * f_par));
+  return Q_ * (perp - check) + f_par;
+}
+
+Eigen::VectorXd FrozenNtkSolution::apply_V(double t, const Eigen::VectorXd& y) const {
+  return Q_ * phi(t).cwiseProduct(Q_.transpose() * (fk_cinv_ * y));
 }
 
 Eigen::MatrixXd FrozenNtkSolution::V(double t) const { return Mcal(t) * fk_cinv_; }

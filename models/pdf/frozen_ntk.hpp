@@ -19,8 +19,11 @@ class FrozenNtkSolution {
   Eigen::MatrixXd U(double t) const;
   Eigen::MatrixXd V(double t) const;
   Eigen::MatrixXd Mcal(double t) const;
+  // U(t) f0 and V(t) y as matrix-vector products (no N_grid^3 work).
+  Eigen::VectorXd apply_U(double t, const Eigen::VectorXd& f0) const;
+  Eigen::VectorXd apply_V(double t, const Eigen::VectorXd& y) const;
   Eigen::VectorXd evolve(const Eigen::VectorXd& f0, const Eigen::VectorXd& y, double t) const {
-    return U(t) * f0 + V(t) * y;
+    return apply_U(t, f0) + apply_V(t, y);
   }
 
   int d_perp() const { return static_cast<int>(lambda_.size()); }
@@ -31,7 +34,8 @@ class FrozenNtkSolution {
   const Eigen::MatrixXd& P_parallel() const { return P_par_; }
 
  private:
-  Eigen::VectorXd phi(double t) const;  // (1 - e^{-h t})/h, t for h ~ 0 and 0 for h_i = 0 modes
+  Eigen::VectorXd phi(double t) const;    // (1 - e^{-h t})/h, t for h ~ 0 and 0 for h_i = 0 modes
+  Eigen::VectorXd decay(double t) const;  // e^{-h t}, 1 for h_i = 0 modes
 
   Eigen::MatrixXd M_, fk_cinv_;
   Eigen::VectorXd lambda_, h_;

@@ -175,6 +175,35 @@ TEST(EnsembleMlp, BackwardMatchesFiniteDifferences) {
   }
 }
 
+// The fused CPU path (default on the CPU backend) and the generic Backend-op path agree.
+TEST(EnsembleMlp, FusedCpuPathMatchesGenericPath) {
+  Backend& be = fl::cpu_backend();
+  for (const auto& c : cases()) {
+    const MlpSpec s = make_spec(c);
+    std::vector<double> out[2], grad[2], gin[2];
+    for (int fused = 0; fused < 2; ++fused) {
+      EnsembleMlp<double> net(be, s, kR);
+      net.set_fused_cpu(fused == 1);
+      ASSERT_EQ(net.fused_cpu(), fused == 1);
+      net.initialize(8);
+      perturb_biases(net);
+      auto X = Matrix<double>::from_host(be, s.n_in(), kB, inputs(s));
+      out[fused].resize(s.n_out() * kB * kR);
+      be.download(net.forward(X.view()).flat(), out[fused].data());
+      auto C = Matrix<double>::from_host(be, s.n_out() * kB, kR, out[fused]);
+      fl::Buffer<double> g(be, kR * net.n_params());
+      Matrix<double> gi(be, s.n_in() * kB, kR);
+      fl::MatrixView<double> giv = gi.view();
+      net.backward(C.view(), g.view(), &giv);
+      grad[fused] = g.to_host();
+      gin[fused] = gi.to_host();
+    }
+    for (std::size_t i = 0; i < out[0].size(); ++i) EXPECT_NEAR(out[1][i], out[0][i], 1e-13);
+    for (std::size_t i = 0; i < grad[0].size(); ++i) EXPECT_NEAR(grad[1][i], grad[0][i], 1e-12 * (1 + std::fabs(grad[0][i])));
+    for (std::size_t i = 0; i < gin[0].size(); ++i) EXPECT_NEAR(gin[1][i], gin[0][i], 1e-12 * (1 + std::fabs(gin[0][i])));
+  }
+}
+
 TEST(EnsembleMlp, FloatAgreesWithDouble) {
   Backend& be = fl::cpu_backend();
   const MlpSpec s = make_spec(cases()[0]);
@@ -242,7 +271,9 @@ TEST(EnsembleMlp, InitialisationVariances) {
   }
 }
 
-// GD on a convex problem (linear net, least squares) decreases the loss; Adam as well.
+// On a convex problem (linear net, least squares over 5 points;
+// Hessian eigenvalues 5 (bias) and 2.5 (weight)) GD and heavy
+// ball converge geometrically to the minimum; Adam (steps ~ lr) gets close to it.
 TEST(Optimizer, DescendsOnLeastSquares) {
   Backend& be = fl::cpu_backend();
   for (auto kind : {fl::nn::OptimizerKind::gd, fl::nn::OptimizerKind::sgd_momentum,
@@ -256,7 +287,8 @@ TEST(Optimizer, DescendsOnLeastSquares) {
     fl::Buffer<double> grad(be, 2 * net.n_params());
     fl::nn::OptimizerParams op;
     op.kind = kind;
-    op.learning_rate = 0.05;
+    op.learning_rate = kind == fl::nn::OptimizerKind::adam ? 0.05 : 0.2;
+    op.momentum = 0.5;
     fl::nn::Optimizer<double> opt(be, 2 * net.n_params(), op);
     auto loss = [&](bool step) {
       net.forward(X.view());
@@ -273,8 +305,8 @@ TEST(Optimizer, DescendsOnLeastSquares) {
       return L;
     };
     const double L0 = loss(false);
-    for (int it = 0; it < 400; ++it) loss(true);
-    EXPECT_LT(loss(false), 1e-6 * L0);
+    for (int it = 0; it < 150; ++it) loss(true);
+    EXPECT_LT(loss(false), (kind == fl::nn::OptimizerKind::adam ? 1e-3 : 1e-10) * L0);
   }
 }
 

@@ -77,6 +77,10 @@ TEST(FrozenNtk, Identities) {
   EXPECT_LT((sol.Q_inverse() * sol.Q() - Eigen::MatrixXd::Identity(d, d)).norm(), 1e-10);
   EXPECT_LT((sol.U(0) - Eigen::MatrixXd::Identity(50, 50)).norm(), 1e-10);
   EXPECT_EQ(sol.V(0).norm(), 0.0);
+  // The matrix-free products agree with the matrices.
+  const Eigen::VectorXd g0 = random_matrix(50, 1, 7).col(0), yy = s.d.data;
+  EXPECT_LT((sol.apply_U(0.3, g0) - sol.U(0.3) * g0).norm(), 1e-10 * g0.norm());
+  EXPECT_LT((sol.apply_V(0.3, yy) - sol.V(0.3) * yy).norm(), 1e-10 * (sol.V(0.3) * yy).norm());
   // d/dt (U f0 + V y) at 0 = -Theta M f0 + Theta FK^T C^-1 y (Richardson-extrapolated
   // central differences, truncation error O(h^4)).
   const Eigen::VectorXd f0 = 0.1 * random_matrix(50, 1, 8).col(0), y = s.d.data;

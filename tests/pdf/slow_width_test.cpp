@@ -3,7 +3,9 @@
 
 #include <cmath>
 
+#include "core/buffer.hpp"
 #include "experiments/ntk_pdf/init_study.hpp"
+#include "models/kernels/infinite_width.hpp"
 #include "models/pdf/closure.hpp"
 #include "models/pdf/ensemble_analysis.hpp"
 #include "models/pdf/frozen_ntk.hpp"
@@ -85,6 +87,33 @@ TEST(NtkAtInit, RelativeSpreadFallsWithWidth) {
   for (std::size_t i = 0; i + 1 < rel.size(); ++i)
     EXPECT_LT(rel[i + 1] + 3 * err[i + 1], rel[i] - 3 * err[i]) << rel[i] << " vs " << rel[i + 1];
   std::printf("||Theta_0|| relative sd: width 10 %.3f, 40 %.3f, 160 %.3f\n", rel[0], rel[1], rel[2]);
+}
+
+// NTK parameterisation: the replica mean of Theta_0 approaches the infinite-width recursion
+// (models/kernels/infinite_width, tanh by Gauss-Hermite) as the width grows.
+TEST(NtkAtInit, EnsembleMeanApproachesInfiniteWidth) {
+  Problem pr;
+  const double sw2 = 1.5, sb2 = 0.1;
+  kernels::FullyConnectedSpec inf;
+  inf.hidden_layers = 2;
+  inf.sigma_w = std::sqrt(sw2);
+  inf.sigma_b = std::sqrt(sb2);
+  inf.activation = UnaryOp::tanh;
+  const std::vector<double> x(pr.d.grid.data(), pr.d.grid.data() + 50);
+  const auto X = Matrix<double>::from_host(cpu_backend(), 1, 50, x);
+  const auto kinf = kernels::infinite_width_kernels(cpu_backend(), inf, X.view());
+  const auto th_inf_h = kinf.ntk.to_host();
+  const Eigen::Map<const Eigen::MatrixXd> th_inf(th_inf_h.data(), 50, 50);
+  std::vector<double> dist;
+  for (index_t w : {16, 64, 256}) {
+    nn::MlpSpec s = nn::MlpSpec::make(1, {w, w}, 1);
+    s.init = nn::InitScheme::ntk, s.c_w = sw2, s.c_b = sb2;
+    const auto row = ntk_pdf::ntk_at_init(cpu_backend(), s, 200, 50, 77, pr.d.grid, nn::InputMap::x);
+    dist.push_back((row.theta_mean - th_inf).norm() / th_inf.norm());
+  }
+  std::printf("mean Theta_0 vs infinite width: width 16 %.4f, 64 %.4f, 256 %.4f\n", dist[0], dist[1], dist[2]);
+  EXPECT_LT(dist[2], dist[0] / 2);
+  EXPECT_LT(dist[2], 0.02);
 }
 
 }  // namespace
