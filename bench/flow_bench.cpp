@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/bench_backend.hpp"
 #include "core/backend.hpp"
 #include "core/buffer.hpp"
 #include "models/flows/trainer.hpp"
@@ -21,17 +22,6 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-fl::Backend* backend_for(benchmark::State& state, const std::string& which) {
-  if (which == "cpu") return &fl::cpu_backend();
-  static const bool usable = fl::cuda_status().usable;
-  if (!usable) {
-    state.SkipWithError("no CUDA device");
-    return nullptr;
-  }
-  static std::unique_ptr<fl::Backend> cuda = fl::make_backend("cuda");
-  return cuda.get();
-}
 
 fl::flows::FlowSpec anvil_spec(int L) {
   fl::flows::FlowSpec s;
@@ -43,7 +33,7 @@ fl::flows::FlowSpec anvil_spec(int L) {
 const fl::phi4::Couplings kCouplings = fl::phi4::ising_couplings(0.6, 0.5);
 
 void BM_flow_train_step(benchmark::State& state, const std::string& which) {
-  fl::Backend* be = backend_for(state, which);
+  fl::Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   const int L = static_cast<int>(state.range(0));
   fl::flows::Flow<float> flow(*be, anvil_spec(L), 1);
@@ -66,7 +56,7 @@ void BM_flow_train_step(benchmark::State& state, const std::string& which) {
 }
 
 void BM_flow_propose_1e4(benchmark::State& state, const std::string& which) {
-  fl::Backend* be = backend_for(state, which);
+  fl::Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   const int L = static_cast<int>(state.range(0));
   fl::flows::Flow<float> flow(*be, anvil_spec(L), 1);
@@ -87,7 +77,7 @@ void BM_flow_propose_1e4(benchmark::State& state, const std::string& which) {
 
 template <bool Hmc>
 void BM_phi4_update(benchmark::State& state, const std::string& which) {
-  fl::Backend* be = backend_for(state, which);
+  fl::Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   const int L = static_cast<int>(state.range(0)), chains = 64;
   auto engine = fl::phi4::make_phi4_engine(*be, L);

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/bench_backend.hpp"
 #include "core/backend.hpp"
 #include "core/buffer.hpp"
 
@@ -25,18 +26,6 @@ namespace {
 using fl::Backend;
 using fl::Matrix;
 using fl::index_t;
-
-// The backend a benchmark runs on, or nullptr after SkipWithError when it is absent.
-Backend* backend_for(benchmark::State& state, const std::string& which) {
-  if (which == "cpu") return &fl::cpu_backend();
-  static const bool usable = fl::cuda_status().usable;
-  if (!usable) {
-    state.SkipWithError("no CUDA device");
-    return nullptr;
-  }
-  static std::unique_ptr<Backend> cuda = fl::make_backend("cuda");
-  return cuda.get();
-}
 
 // A random n x n matrix (standard normal entries), generated on the backend itself.
 Matrix<double> random_matrix(Backend& be, index_t n, std::uint32_t stream) {
@@ -77,7 +66,7 @@ void set_rate(benchmark::State& state, const char* name, double work_per_iterati
 }
 
 void bm_gemm(benchmark::State& state, const std::string& which) {
-  Backend* be = backend_for(state, which);
+  Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   const index_t n = state.range(0);
   const Matrix<double> A = random_matrix(*be, n, 2), B = random_matrix(*be, n, 3);
@@ -91,7 +80,7 @@ void bm_gemm(benchmark::State& state, const std::string& which) {
 }
 
 void bm_syrk(benchmark::State& state, const std::string& which) {
-  Backend* be = backend_for(state, which);
+  Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   const index_t n = state.range(0);
   const Matrix<double> A = random_matrix(*be, n, 4);
@@ -105,7 +94,7 @@ void bm_syrk(benchmark::State& state, const std::string& which) {
 }
 
 void bm_cholesky(benchmark::State& state, const std::string& which, bool solve) {
-  Backend* be = backend_for(state, which);
+  Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   const index_t n = state.range(0);
   const Matrix<double> A0 = spd_matrix(*be, n), b0 = random_matrix(*be, n, 5);
@@ -124,7 +113,7 @@ void bm_cholesky(benchmark::State& state, const std::string& which, bool solve) 
 }
 
 void bm_eigh(benchmark::State& state, const std::string& which) {
-  Backend* be = backend_for(state, which);
+  Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   const index_t n = state.range(0);
   const Matrix<double> A0 = spd_matrix(*be, n);
@@ -140,7 +129,7 @@ void bm_eigh(benchmark::State& state, const std::string& which) {
 }
 
 void bm_rng(benchmark::State& state, const std::string& which, bool normal) {
-  Backend* be = backend_for(state, which);
+  Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   const index_t n = state.range(0);
   fl::Buffer<double> x(*be, n * n);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_backend.hpp"
 #include "core/backend.hpp"
 #include "core/buffer.hpp"
 #include "models/kernels/empirical_ntk.hpp"
@@ -22,24 +23,13 @@ namespace {
 
 constexpr int kReplicas = 100;
 
-fl::Backend* ntk_backend(benchmark::State& state, const std::string& which) {
-  if (which == "cpu") return &fl::cpu_backend();
-  static const bool usable = fl::cuda_status().usable;
-  if (!usable) {
-    state.SkipWithError("no CUDA device");
-    return nullptr;
-  }
-  static std::unique_ptr<fl::Backend> cuda = fl::make_backend("cuda");
-  return cuda.get();
-}
-
 const fl::pdf::FkDataset& dataset() {
   static const fl::pdf::FkDataset d = fl::pdf::generate_lo_dataset();
   return d;
 }
 
 void BM_ntk_build(benchmark::State& state, std::string which, fl::index_t w1, fl::index_t w2) {
-  fl::Backend* be = ntk_backend(state, which);
+  fl::Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   fl::nn::EnsembleMlp<double> net(*be, fl::nn::MlpSpec::make(1, {w1, w2}, 1), kReplicas);
   net.initialize(2312441);
@@ -56,7 +46,7 @@ void BM_ntk_build(benchmark::State& state, std::string which, fl::index_t w1, fl
 }
 
 void BM_ntk_epoch(benchmark::State& state, std::string which, fl::index_t w1, fl::index_t w2) {
-  fl::Backend* be = ntk_backend(state, which);
+  fl::Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   const auto& d = dataset();
   static const fl::pdf::FitProblem problem = fl::pdf::make_fit_problem(d);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/bench_backend.hpp"
 #include "core/backend.hpp"
 #include "core/buffer.hpp"
 #include "models/music/synthetic.hpp"
@@ -22,19 +23,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-fl::Backend* backend_for(benchmark::State& state, const std::string& which) {
-  if (which == "cpu") return &fl::cpu_backend();
-  static const bool usable = fl::cuda_status().usable;
-  if (!usable) {
-    state.SkipWithError("no CUDA device");
-    return nullptr;
-  }
-  static std::unique_ptr<fl::Backend> cuda = fl::make_backend("cuda");
-  return cuda.get();
-}
-
 void BM_lstm_fwd_bwd(benchmark::State& state, const std::string& which) {
-  fl::Backend* be = backend_for(state, which);
+  fl::Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   const fl::index_t H = state.range(0), In = 90, T = 32, N = 64;
   auto eng = fl::vae::make_vae_engine(*be);
@@ -65,7 +55,7 @@ void BM_lstm_fwd_bwd(benchmark::State& state, const std::string& which) {
 }
 
 void BM_vae_train_step(benchmark::State& state, const std::string& which) {
-  fl::Backend* be = backend_for(state, which);
+  fl::Backend* be = fl::bench::backend_for(state, which);
   if (!be) return;
   fl::vae::VaeShape shape;
   shape.z = 512;
