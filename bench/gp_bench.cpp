@@ -5,6 +5,9 @@
 //                          K, Theta for train/train, train/test (20), test/test, then the NNGP
 //                          posterior and the t -> inf NTK-GP mean and covariance (Cholesky,
 //                          diag_reg 1e-6) for 1000 output bins; counter seconds
+//   BM_gp_width_train/<w>  Adam/MSE training of 4 replicas of 100 -> w -> w -> w -> 1000 (ReLU,
+//                          float32, batch 16) for one epoch over 512 pairs; counter
+//                          samples_per_s = replica-samples per second (peer: bench/peers/gp_torch_width.py)
 //   BM_gp_qho_hmc/<chains> HMC trajectories (40 leapfrog steps, N_T = 200, a = 0.05) over many
 //                          chains; counter site_updates_per_s (leapfrog site updates)
 #include <benchmark/benchmark.h>
@@ -15,6 +18,7 @@
 #include "models/kernels/infinite_width.hpp"
 #include "models/lattice/qho/qho_engine.hpp"
 #include "models/spectral/gp_regression.hpp"
+#include "models/spectral/network_sweep.hpp"
 #include "models/spectral/training_set.hpp"
 
 namespace {
@@ -89,6 +93,29 @@ void BM_gp_predict(benchmark::State& state) {
   state.counters["seconds"] = total / state.iterations();
 }
 BENCHMARK(BM_gp_predict)->Arg(1000)->Arg(2000)->Arg(4000)->Arg(8000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_gp_width_train(benchmark::State& state) {
+  const Workload w = make_workload(512);
+  spectral::NetworkSweepConfig c;
+  c.widths = {state.range(0)};
+  c.replicas = 4;
+  c.epochs = 1;
+  c.batch_size = 16;
+  c.ntk_parameterization = false;
+  double total = 0.0, samples = 0.0;
+  for (auto _ : state) {
+    try {
+      const auto r = spectral::train_width_sweep(cpu_backend(), c, w.X.view(), w.Y.view(), w.Xt.view(), 1, true);
+      total += r[0].seconds;
+      samples += double(r[0].samples_processed);
+    } catch (const std::exception& e) {
+      state.SkipWithError(e.what());
+      return;
+    }
+  }
+  state.counters["samples_per_s"] = samples / total;
+}
+BENCHMARK(BM_gp_width_train)->Arg(64)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_gp_qho_hmc(benchmark::State& state) {
   const index_t chains = state.range(0);

@@ -1,9 +1,9 @@
 // CPU backend: reductions, element-wise maps, vector updates and optimiser steps.
 // Loops run over fixed chunks (core/cpu_parallel.hpp), so every result, reductions
 // included, is independent of the OpenMP thread count. Accumulation is in double.
+#include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <limits>
+#include <stdexcept>
 
 #include <Eigen/Core>
 

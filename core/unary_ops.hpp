@@ -8,14 +8,22 @@
 
 namespace fl {
 
+// Host code must reach the float overloads of <cmath> (unqualified calls would pick the C
+// double functions); nvcc provides the same overloads in device code.
+namespace unary_math {
+using std::cos, std::erf, std::exp, std::fabs, std::log, std::log1p, std::sin, std::tanh;
+}  // namespace unary_math
+
 template <class T>
 FL_HD T softplus(T x) {
+  using namespace unary_math;
   // log(1 + e^x) without overflow: max(x, 0) + log1p(e^{-|x|})
   return (x > T(0) ? x : T(0)) + log1p(exp(-fabs(x)));
 }
 
 template <class T>
 FL_HD T sigmoid(T x) {
+  using namespace unary_math;
   // Evaluated on the side where exp cannot overflow.
   if (x >= T(0)) return T(1) / (T(1) + exp(-x));
   const T e = exp(x);
@@ -24,6 +32,7 @@ FL_HD T sigmoid(T x) {
 
 template <class T>
 FL_HD T apply_unary(UnaryOp op, T x) {
+  using namespace unary_math;
   switch (op) {
     case UnaryOp::identity: return x;
     case UnaryOp::tanh: return tanh(x);
@@ -42,6 +51,7 @@ FL_HD T apply_unary(UnaryOp op, T x) {
 
 template <class T>
 FL_HD T apply_unary_derivative(UnaryOp op, T x) {
+  using namespace unary_math;
   switch (op) {
     case UnaryOp::identity: return T(1);
     case UnaryOp::tanh: {

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <optional>
 #include <stdexcept>
+#include <string_view>
+#include <tuple>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/io/files.hpp"

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <sstream>
 
@@ -80,7 +81,6 @@ json run_baseline(RunContext& ctx, const Settings& st, phi4::LocalSampler kind, 
 }
 
 // Training with periodic acceptance measurements; resumable from out/checkpoint.bin.
-template <class T>
 struct TrainingLog {
   CsvTable loss{{"step", "loss", "learning_rate"}};
   CsvTable eval{{"step", "train_seconds", "loss", "acceptance", "ess_per_sample", "tau_rejection"}};
@@ -106,7 +106,7 @@ double measure_acceptance(flows::Flow<T>& flow, const phi4::Couplings& c, const 
 // Calls on_eval(step, seconds, acceptance) after every acceptance measurement.
 template <class T, class OnEval>
 void train(RunContext& ctx, flows::Flow<T>& flow, flows::FlowTrainer<T>& trainer, const phi4::Couplings& c,
-           const Settings& st, TrainingLog<T>& log, const std::string& label, bool checkpoints, OnEval on_eval) {
+           const Settings& st, TrainingLog& log, const std::string& label, bool checkpoints, OnEval on_eval) {
   auto progress = ctx.progress(label, st.train.steps);
   while (trainer.steps_done() < st.train.steps) {
     const auto t0 = Clock::now();
@@ -164,7 +164,7 @@ void run_single_flow(RunContext& ctx, const Settings& st) {
   const phi4::Couplings c = st.couplings();
   flows::Flow<T> flow(ctx.backend, st.flow_for(st.L), ctx.seed);
   flows::FlowTrainer<T> trainer(flow, c, st.train);
-  TrainingLog<T> log;
+  TrainingLog log;
   const auto checkpoint = ctx.out.file("checkpoint.bin");
   if (ctx.resume && std::filesystem::exists(checkpoint)) {
     trainer.load(checkpoint);
@@ -197,6 +197,10 @@ void run_single_flow(RunContext& ctx, const Settings& st) {
   m["loss_final"] = log.last_loss;
   m["n_params"] = flow.n_params();
   m["architecture"] = flow.spec().describe();
+  m["spline_outside_fraction"] = flow.spline_outside_fraction();
+  if (flow.spline_outside_fraction() > 1e-3 && !ctx.quiet)
+    std::cerr << "warning: " << 100 * flow.spline_outside_fraction()
+              << "% of spline inputs fell outside [-a, a] (raise flow.spline_interval)\n";
   if (st.compare_baselines) {
     const std::int64_t per_chain = std::max<std::int64_t>(20, st.n_samples / st.hmc.n_chains);
     m["hmc"] = run_baseline(ctx, st, phi4::LocalSampler::hmc, st.L, c, per_chain, true);
@@ -226,7 +230,7 @@ void run_scaling(RunContext& ctx, const Settings& st) {
     phi4::validate(c, "scaling.beta");
     flows::Flow<T> flow(ctx.backend, st.flow_for(L), ctx.seed + static_cast<std::uint32_t>(i));
     flows::FlowTrainer<T> trainer(flow, c, st.train);
-    TrainingLog<T> log;
+    TrainingLog log;
     const std::size_t n_targets = st.scaling_targets.size();
     std::vector<json> steps_to(n_targets, nullptr), seconds_to(n_targets, nullptr);
     train(ctx, flow, trainer, c, st, log, "train L=" + std::to_string(L), false,

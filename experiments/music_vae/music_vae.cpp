@@ -26,6 +26,7 @@ synthetic_train = 20000   # synthetic windows for training
 synthetic_eval = 1000     # synthetic held-out windows
 eval_fraction = 0.1       # tokens/abc: fraction of tunes held out (split by tune)
 accept_cut_time = false   # abc: also accept 2/2 tunes
+abc_dialect = "music21"   # abc: music21 (same tokens as tools/extract_melodies.py) | standard
 
 [model]
 kind = "2bar"             # 2bar | 16bar

@@ -1,5 +1,6 @@
 #include "models/flows/flow.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <sstream>
@@ -103,6 +104,15 @@ double Flow<T>::loss_and_gradient(FlowBatch<T>& batch, const phi4::Couplings& c)
   for (std::size_t l = layers_.size(); l-- > 0;) layers_[l]->backward(batch, params_.view(), grads_.view(), w);
   return (backend_.sum(VectorView<const double>(batch.log_q.view())) +
           backend_.sum(VectorView<const double>(batch.action.view()))) / static_cast<double>(B);
+}
+
+template <class T>
+double Flow<T>::spline_outside_fraction() const {
+  double worst = 0;
+  for (const auto& layer : layers_)
+    if (const auto* spline = dynamic_cast<const SplineCoupling<T>*>(layer.get()))
+      worst = std::max(worst, spline->outside_fraction());
+  return worst;
 }
 
 template <class T>

@@ -54,6 +54,10 @@ class Flow {
   // (path gradient through S) written into grads().
   double loss_and_gradient(FlowBatch<T>& batch, const phi4::Couplings& c);
 
+  // Largest fraction of spline inputs that fell outside [-a, a] (identity there) in the last
+  // forward pass; 0 without spline layers. Anvil warns above 0.1%.
+  double spline_outside_fraction() const;
+
   std::vector<double> frozen_state() const;
   void set_frozen_state(const std::vector<double>& state);
 

@@ -26,8 +26,6 @@ class FlowTrainer {
   double step();
   std::int64_t steps_done() const { return step_; }
   double learning_rate() const;  // at the current step
-  // The last batch (after step(): phi, log q, S of that batch).
-  const FlowBatch<T>& last_batch() const { return batch_; }
 
   void save(const std::filesystem::path& file) const;
   // InputError if the file is missing, damaged or from another architecture/precision.

@@ -1,13 +1,14 @@
 #pragma once
 // A synthetic melody corpus with known generating factors, for CI and for checking that
-// the VAE's active units recover them. Each 2-bar window draws four factors uniformly in
-// [0, 1] and generates a legato melody on the 8th-note grid:
-//   register   : starting pitch 52 + round(24 register)                (MIDI 52..76)
-//   density    : probability 0.15 + 0.8 density of an onset on each later 8th position
-//   step_leap  : probability 1 - step_leap that an interval is a step (1-2 semitones),
-//                otherwise a leap (3-7 semitones)
-//   contour    : probability 0.1 + 0.8 contour that an interval goes up
-// Pitches are reflected into [start - 14, start + 14]. Deterministic in (seed, index).
+// the VAE's active units recover them. Each window draws four factors uniformly in [0, 1]
+// and is a deterministic function of them (so the data has exactly four degrees of freedom):
+//   register  : first pitch 52 + round(24 register)                          (MIDI 52..76)
+//   density   : n = 3 + round(13 density) notes, evenly spaced on the 8th-note grid
+//               (onset k at step 2 floor(16 k / n) for 2 bars), each held to the next onset
+//   step_leap : every interval has size 1 + round(4 step_leap) semitones (1..5)
+//   contour   : the melody rises until note round(contour (n - 1)), then falls
+// Pitches are reflected into [first - 12, first + 12]. Windows are 2 bars (or `bars` bars,
+// the pattern repeated every 2 bars).
 #include <array>
 #include <cstdint>
 #include <string>

@@ -6,6 +6,7 @@
 
 #include "core/buffer.hpp"
 #include "core/error.hpp"
+#include "models/rbm/gibbs_ops.hpp"
 
 namespace fl::rbm {
 
@@ -59,8 +60,9 @@ AisResult ais_log_partition(const Rbm& rbm, const std::vector<double>& base, con
   MatrixView<const double> dba(b_minus_a.data(), n_v, 1, dev);
   MatrixView<double> row(tmp.data(), 1, M, dev);
   std::uint64_t step = 0;
-  auto sample = [&](MatrixView<double> P, MatrixView<double> out) {
-    be.fill_bernoulli(out.flat(), VectorView<const double>(P.flat()), PhiloxKey{seed, 3}, step++);
+  // p = sigmoid(logits) in place and out ~ Bernoulli(p).
+  auto sample = [&](MatrixView<double> logits, MatrixView<double> out) {
+    sigmoid_bernoulli(be, VectorView<const double>(logits.flat()), logits.flat(), out.flat(), PhiloxKey{seed, 3}, step++);
   };
   // sum_i softplus(beta X_i) per column, added to lw with `sign`.
   auto add_softplus_sums = [&](double beta, double sign) {
@@ -74,7 +76,6 @@ AisResult ais_log_partition(const Rbm& rbm, const std::vector<double>& base, con
   // v_0 from the base-rate model.
   be.fill(PV.flat(), 0.0);
   be.add_column_vector(VectorView<const double>(a.view()), PV.view());
-  be.map(UnaryOp::sigmoid, VectorView<const double>(PV.flat()), PV.flat());
   sample(PV.view(), V.view());
   for (std::size_t k = 1; k < betas.size(); ++k) {
     const double b0 = betas[k - 1], b1 = betas[k];
@@ -89,14 +90,12 @@ AisResult ais_log_partition(const Rbm& rbm, const std::vector<double>& base, con
     // Gibbs sweep at b1: h ~ sigma(b1 X), v ~ sigma((1 - b1) a + b1 (b + W^T h)).
     be.copy(VectorView<const double>(X.flat()), Y.flat());
     be.scale(b1, Y.flat());
-    be.map(UnaryOp::sigmoid, VectorView<const double>(Y.flat()), Y.flat());
     sample(Y.view(), H.view());
     be.copy(rbm.b(), bias_mix.view());
     be.scale(b1, bias_mix.view());
     be.axpy(1.0 - b1, VectorView<const double>(a.view()), bias_mix.view());
     be.gemm<double>(Trans::yes, Trans::no, b1, rbm.W(), H.view(), 0.0, PV.view());
     be.add_column_vector(VectorView<const double>(bias_mix.view()), PV.view());
-    be.map(UnaryOp::sigmoid, VectorView<const double>(PV.flat()), PV.flat());
     sample(PV.view(), V.view());
   }
 

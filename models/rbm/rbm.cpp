@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "models/rbm/gibbs_ops.hpp"
 
 namespace fl::rbm {
 
@@ -79,14 +80,30 @@ void Rbm::hidden_probs(MatrixView<const double> V, MatrixView<double> PH, double
   be.gemm<double>(Trans::no, Trans::no, 1.0, W(), V, 0.0, PH);
   be.add_column_vector(c(), PH);
   if (beta != 1.0) be.scale(beta, PH.flat());
-  be.map(UnaryOp::sigmoid, VectorView<const double>(PH.flat()), PH.flat());
+  sigmoid_inplace(be, PH.flat());
 }
 
 void Rbm::visible_probs(MatrixView<const double> H, MatrixView<double> PV) const {
   Backend& be = backend();
   be.gemm<double>(Trans::yes, Trans::no, 1.0, W(), H, 0.0, PV);
   be.add_column_vector(b(), PV);
-  be.map(UnaryOp::sigmoid, VectorView<const double>(PV.flat()), PV.flat());
+  sigmoid_inplace(be, PV.flat());
+}
+
+void Rbm::sample_hidden(MatrixView<const double> V, MatrixView<double> PH, MatrixView<double> H, PhiloxKey key,
+                        std::uint64_t step) const {
+  Backend& be = backend();
+  be.gemm<double>(Trans::no, Trans::no, 1.0, W(), V, 0.0, PH);
+  be.add_column_vector(c(), PH);
+  sigmoid_bernoulli(be, VectorView<const double>(PH.flat()), PH.flat(), H.flat(), key, step);
+}
+
+void Rbm::sample_visible(MatrixView<const double> H, MatrixView<double> PV, MatrixView<double> V, PhiloxKey key,
+                         std::uint64_t step) const {
+  Backend& be = backend();
+  be.gemm<double>(Trans::yes, Trans::no, 1.0, W(), H, 0.0, PV);
+  be.add_column_vector(b(), PV);
+  sigmoid_bernoulli(be, VectorView<const double>(PV.flat()), PV.flat(), V.flat(), key, step);
 }
 
 }  // namespace fl::rbm

@@ -58,6 +58,12 @@ class Rbm {
   void hidden_probs(MatrixView<const double> V, MatrixView<double> PH, double beta = 1.0) const;
   // PV = sigma(W^T H + b) for H (n_h x m) into PV (n_v x m).
   void visible_probs(MatrixView<const double> H, MatrixView<double> PV) const;
+  // Gibbs half-steps: PH = sigma(W V + c), H ~ Bernoulli(PH) (and the visible analogue), with
+  // the fused sigmoid-Bernoulli op; random numbers from (key, step) in fill_bernoulli layout.
+  void sample_hidden(MatrixView<const double> V, MatrixView<double> PH, MatrixView<double> H, PhiloxKey key,
+                     std::uint64_t step) const;
+  void sample_visible(MatrixView<const double> H, MatrixView<double> PV, MatrixView<double> V, PhiloxKey key,
+                      std::uint64_t step) const;
 
  private:
   int n_v_, n_h_;

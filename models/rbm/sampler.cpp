@@ -12,11 +12,10 @@ std::vector<std::uint8_t> gibbs_sample(const Rbm& rbm, const GibbsOptions& o) {
   const int n_v = rbm.n_v(), n_h = rbm.n_h(), M = o.n_chains;
   Matrix<double> V = Matrix<double>::zeros(be, n_v, M), PV(be, n_v, M), H(be, n_h, M), PH(be, n_h, M);
   std::uint64_t step = 0;
+  const PhiloxKey key{o.seed, 4};
   auto sweep = [&]() {
-    rbm.hidden_probs(V.view(), PH.view());
-    be.fill_bernoulli(H.flat(), VectorView<const double>(PH.flat()), PhiloxKey{o.seed, 4}, step++);
-    rbm.visible_probs(H.view(), PV.view());
-    be.fill_bernoulli(V.flat(), VectorView<const double>(PV.flat()), PhiloxKey{o.seed, 4}, step++);
+    rbm.sample_hidden(V.view(), PH.view(), H.view(), key, step++);
+    rbm.sample_visible(H.view(), PV.view(), V.view(), key, step++);
   };
   for (int t = 0; t < o.thermalization; ++t) sweep();
   std::vector<std::uint8_t> out;

@@ -37,10 +37,6 @@ RbmTrainer::RbmTrainer(Rbm& rbm, const std::vector<std::uint8_t>& data, const Tr
   host_batch_.resize(static_cast<std::size_t>(n_v) * B_);
 }
 
-void RbmTrainer::sample(MatrixView<const double> P, MatrixView<double> X) {
-  rbm_.backend().fill_bernoulli(X.flat(), VectorView<const double>(P.flat()), PhiloxKey{opt_.seed, 1}, rng_step_++);
-}
-
 void RbmTrainer::load_batch(const std::vector<std::uint8_t>& rows, std::int64_t first,
                             const std::vector<std::int64_t>* order) {
   const int n_v = rbm_.n_v();
@@ -54,19 +50,18 @@ void RbmTrainer::load_batch(const std::vector<std::uint8_t>& rows, std::int64_t 
 double RbmTrainer::compute_gradient(int k) {
   Backend& be = rbm_.backend();
   const double inv_b = 1.0 / B_;
-  rbm_.hidden_probs(V0_.view(), PH0_.view());
-  // Start of the negative chain: the data (CD) or the persistent state (PCD).
+  const PhiloxKey key{opt_.seed, 1};
+  // Start of the negative chain: h sampled from the data (CD) or the persistent state (PCD).
   if (opt_.persistent && chains_started_) {
-    rbm_.hidden_probs(V_.view(), PH_.view());
-    sample(PH_.view(), H_.view());
+    rbm_.hidden_probs(V0_.view(), PH0_.view());
+    rbm_.sample_hidden(V_.view(), PH_.view(), H_.view(), key, rng_step_++);
   } else {
-    sample(PH0_.view(), H_.view());
+    rbm_.sample_hidden(V0_.view(), PH0_.view(), H_.view(), key, rng_step_++);
   }
   for (int t = 1; t <= k; ++t) {
-    rbm_.visible_probs(H_.view(), PV_.view());
-    sample(PV_.view(), V_.view());
-    rbm_.hidden_probs(V_.view(), PH_.view());
-    if (t < k) sample(PH_.view(), H_.view());
+    rbm_.sample_visible(H_.view(), PV_.view(), V_.view(), key, rng_step_++);
+    if (t < k) rbm_.sample_hidden(V_.view(), PH_.view(), H_.view(), key, rng_step_++);
+    else rbm_.hidden_probs(V_.view(), PH_.view());
   }
   chains_started_ = true;
   // Ascent direction into grad_ = [dW | db | dc].

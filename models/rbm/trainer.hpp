@@ -50,7 +50,6 @@ class RbmTrainer {
  private:
   void load_batch(const std::vector<std::uint8_t>& rows, std::int64_t first, const std::vector<std::int64_t>* order);
   double compute_gradient(int k);  // into grad_, from V0_; returns reconstruction error
-  void sample(MatrixView<const double> P, MatrixView<double> X);
 
   Rbm& rbm_;
   const std::vector<std::uint8_t>& data_;

@@ -8,12 +8,7 @@
 #include "core/error.hpp"
 #include "core/philox.hpp"
 #include "core/progress.hpp"
-// Transitional: models/nn (the ntk area's ensemble MLP) is not on main yet; until it is, the
-// finite-network sweep reports that it is unavailable instead of breaking the build.
-#if __has_include("models/nn/ensemble_mlp.hpp")
-#define FL_GP_HAVE_NN 1
 #include "models/nn/ensemble_mlp.hpp"
-#endif
 
 namespace fl::spectral {
 
@@ -27,7 +22,6 @@ void NetworkSweepConfig::validate(const std::string& where) const {
   require(learning_rate > 0 && lr_gamma > 0 && lr_step >= 0, where + ": need learning_rate > 0, lr_gamma > 0, lr_step >= 0");
 }
 
-#ifdef FL_GP_HAVE_NN
 namespace {
 
 using Real = float;  // network training in single precision; losses and means accumulated in double
@@ -158,11 +152,5 @@ std::vector<WidthResult> train_width_sweep(Backend& backend, const NetworkSweepC
                                   Tr, seed, quiet));
   return out;
 }
-#else
-std::vector<WidthResult> train_width_sweep(Backend&, const NetworkSweepConfig&, MatrixView<const double>,
-                                           MatrixView<const double>, MatrixView<const double>, std::uint32_t, bool) {
-  throw std::runtime_error("finite networks need models/nn (ensemble MLP), not in this build yet");
-}
-#endif
 
 }  // namespace fl::spectral

@@ -49,7 +49,7 @@ T op_at(const HostMatrix<T>& X, Trans t, index_t i, index_t j) {
   return t == Trans::no ? X(i, j) : X(j, i);
 }
 
-// A well-conditioned symmetric positive definite matrix: X X^T / k + n I... scaled.
+// A well-conditioned symmetric positive definite matrix X X^T / n + I / 2.
 inline HostMatrix<double> random_spd(index_t n, index_t ld, std::uint64_t seed) {
   const auto X = random_matrix<double>(n, n, n, seed);
   HostMatrix<double> A(n, n, ld, -777.0);

@@ -85,6 +85,32 @@ TEST(Phi4FreeTheory, MonteCarloReproducesTheExactPropagator) {
   EXPECT_GT(chi2 / V, 0.3);
 }
 
+TEST(Phi4DecoupledSites, HmcAndMetropolisMatchOneSiteQuadrature) {
+  // c_is = 0: independent sites with weight exp(-c2 phi^2 - c4 phi^4); <phi^2> by quadrature,
+  // so chi_2pt = V <m^2> = <phi^2> exactly.
+  const Couplings c{0.0, -0.5, 0.4};  // double well
+  double z = 0, z2 = 0;
+  for (double x = -8; x <= 8; x += 1e-4) {
+    const double w = std::exp(-c.c_2 * x * x - c.c_4 * x * x * x * x);
+    z += w;
+    z2 += x * x * w;
+  }
+  const double exact = z2 / z;
+  ChainSettings s;
+  s.L = 4;
+  s.n_chains = 32;
+  s.n_thermalise = 100;
+  s.n_measure = 400;
+  s.hmc = {0.3, 6, 0.2};
+  for (LocalSampler kind : {LocalSampler::hmc, LocalSampler::metropolis}) {
+    s.metropolis_delta = 2.0;
+    const auto r = analyse(run_chains(cpu_backend(), kind, c, s).series);
+    EXPECT_LT(std::abs(r.chi_2pt.value - exact), 4 * r.chi_2pt.error)
+        << (kind == LocalSampler::hmc ? "hmc " : "metropolis ") << r.chi_2pt.value << " +- " << r.chi_2pt.error
+        << " vs " << exact;
+  }
+}
+
 TEST(Phi4Observables, AnalyseRejectsTooFewMeasurements) {
   MeasurementSeries s(4);
   std::vector<double> phi(16, 0.1);
