@@ -55,11 +55,14 @@ std::string type_name(const toml::node& n) {
   }
 }
 
-// May `incoming` replace `existing`? Integers may stand for floats (and are converted),
-// arrays may replace arrays, anything else must keep its type.
+// May `incoming` replace `existing`? Integers may stand for floats and for strings (and are
+// converted), arrays may replace arrays, anything else must keep its type.
 bool compatible(const toml::node& existing, const toml::node& incoming) {
   if (existing.type() == incoming.type()) return true;
   if (existing.is_floating_point() && incoming.is_integer()) return true;
+  // A key whose default is a string may take an integer (kept as its decimal text), so
+  // keys such as closure.level accept both 1 and "real".
+  if (existing.is_string() && incoming.is_integer()) return true;
   return false;
 }
 
@@ -68,6 +71,8 @@ bool compatible(const toml::node& existing, const toml::node& incoming) {
 std::unique_ptr<toml::node> converted(const toml::node& existing, const toml::node& incoming) {
   if (existing.is_floating_point() && incoming.is_integer())
     return std::make_unique<toml::value<double>>(static_cast<double>(incoming.as_integer()->get()));
+  if (existing.is_string() && incoming.is_integer())
+    return std::make_unique<toml::value<std::string>>(std::to_string(incoming.as_integer()->get()));
   if (existing.is_array() && incoming.is_array()) {
     const auto* ex = existing.as_array();
     const bool wants_float = !ex->empty() && ex->front().is_floating_point();

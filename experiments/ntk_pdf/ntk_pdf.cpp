@@ -35,7 +35,7 @@ c_b = 0.0
 precision = "double"      # "double" or "float" (network, J and Theta)
 
 [closure]
-level = 1                 # 0, 1, 2 (or "real" in a config file)
+level = "1"               # 0, 1, 2 or "real" (integers are accepted)
 draw_l1 = false           # false: the data set's fixed L1 noise vector
 
 [train]

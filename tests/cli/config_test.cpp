@@ -53,6 +53,17 @@ TEST(Config, ClosureLevelAcceptsIntegerOrStringOnlyWhenDefaultsAllow) {
   EXPECT_THROW(c.set("closure.level=\"real\""), fl::InputError);
 }
 
+TEST(Config, StringDefaultAcceptsIntegersAsText) {
+  auto c = fl::Config::parse("[closure]\nlevel = \"1\"\n", "defaults");
+  c.set("closure.level=2");
+  EXPECT_EQ(c.get_string("closure.level"), "2");
+  c.set("closure.level=real");
+  EXPECT_EQ(c.get_string("closure.level"), "real");
+  c.overlay(fl::Config::parse("[closure]\nlevel = 0\n", "file.toml"), "file.toml");
+  EXPECT_EQ(c.get_string("closure.level"), "0");
+  EXPECT_THROW(c.set("closure.level=1.5"), fl::InputError);
+}
+
 TEST(Config, RejectsUnknownKeysAndWrongTypes) {
   auto c = fl::Config::parse(kDefaults, "defaults");
   EXPECT_THROW(c.set("train.epoch=5"), fl::InputError);        // typo
