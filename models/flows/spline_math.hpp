@@ -53,6 +53,25 @@ FL_HD int spline_bin(const SplineKnots& s, int K, double a, double x, double& xk
   return k;
 }
 
+// The rational-quadratic segment that contains x, with the intermediate quantities both the
+// forward map and its reverse-mode derivative need.
+struct SplineSegment {
+  SplineKnots s;
+  int k;
+  double xk, yk, wk, hk, dk, dk1, xi, sk, q, D, N, M;
+};
+
+template <class T>
+FL_HD void spline_segment(double x, const T* theta, int K, double a, SplineSegment& g) {
+  spline_knots(theta, K, a, g.s);
+  g.k = spline_bin(g.s, K, a, x, g.xk, g.yk);
+  g.wk = g.s.w[g.k], g.hk = g.s.h[g.k], g.dk = g.s.d[g.k], g.dk1 = g.s.d[g.k + 1];
+  g.xi = (x - g.xk) / g.wk, g.sk = g.hk / g.wk, g.q = g.xi * (1.0 - g.xi);
+  g.D = g.sk + (g.dk1 + g.dk - 2.0 * g.sk) * g.q;
+  g.N = g.sk * g.xi * g.xi + g.dk * g.q;
+  g.M = g.dk1 * g.xi * g.xi + 2.0 * g.sk * g.q + g.dk * (1.0 - g.xi) * (1.0 - g.xi);
+}
+
 // y = g(x) and log g'(x).
 template <class T>
 FL_HD void spline_forward_element(double x, const T* theta, int K, double a, double& y, double& log_grad) {
@@ -61,17 +80,10 @@ FL_HD void spline_forward_element(double x, const T* theta, int K, double a, dou
     log_grad = 0.0;
     return;
   }
-  SplineKnots s;
-  spline_knots(theta, K, a, s);
-  double xk, yk;
-  const int k = spline_bin(s, K, a, x, xk, yk);
-  const double wk = s.w[k], hk = s.h[k], dk = s.d[k], dk1 = s.d[k + 1];
-  const double xi = (x - xk) / wk, sk = hk / wk, q = xi * (1.0 - xi);
-  const double D = sk + (dk1 + dk - 2.0 * sk) * q;
-  const double N = sk * xi * xi + dk * q;
-  const double M = dk1 * xi * xi + 2.0 * sk * q + dk * (1.0 - xi) * (1.0 - xi);
-  y = yk + hk * N / D;
-  log_grad = 2.0 * log(sk) + log(M) - 2.0 * log(D);
+  SplineSegment g;
+  spline_segment(x, theta, K, a, g);
+  y = g.yk + g.hk * g.N / g.D;
+  log_grad = 2.0 * log(g.sk) + log(g.M) - 2.0 * log(g.D);
 }
 
 // Reverse mode: given g_y = dL/dy and g_l = dL/d(log g'), writes dL/dx and dL/dtheta.
@@ -83,15 +95,12 @@ FL_HD void spline_backward_element(double x, const T* theta, int K, double a, do
     g_x = g_y;
     return;
   }
-  SplineKnots s;
-  spline_knots(theta, K, a, s);
-  double xk, yk;
-  const int k = spline_bin(s, K, a, x, xk, yk);
-  const double wk = s.w[k], hk = s.h[k], dk = s.d[k], dk1 = s.d[k + 1];
-  const double xi = (x - xk) / wk, sk = hk / wk, q = xi * (1.0 - xi);
-  const double D = sk + (dk1 + dk - 2.0 * sk) * q;
-  const double N = sk * xi * xi + dk * q;
-  const double M = dk1 * xi * xi + 2.0 * sk * q + dk * (1.0 - xi) * (1.0 - xi);
+  SplineSegment seg;
+  spline_segment(x, theta, K, a, seg);
+  const SplineKnots& s = seg.s;
+  const int k = seg.k;
+  const double wk = seg.wk, hk = seg.hk, dk = seg.dk, dk1 = seg.dk1;
+  const double xi = seg.xi, sk = seg.sk, q = seg.q, D = seg.D, N = seg.N, M = seg.M;
   // y = yk + hk N / D;  log g' = 2 log sk + log M - 2 log D
   double b_yk = g_y, b_hk = g_y * N / D, b_N = g_y * hk / D, b_D = -g_y * hk * N / (D * D);
   double b_s = 2.0 * g_l / sk, b_M = g_l / M;

@@ -7,19 +7,14 @@
 
 #include "core/philox.hpp"
 #include "core/stats.hpp"
+#include "tests/core/ar1.hpp"
 
 namespace {
 
 namespace st = fl::stats;
 
-std::vector<double> ar1(double phi, std::size_t n, std::uint32_t seed, std::uint32_t stream) {
-  fl::PhiloxStream rng(fl::PhiloxKey{seed, stream}, 0);
-  std::vector<double> x(n);
-  const double s = std::sqrt(1.0 - phi * phi);
-  x[0] = rng.normal();
-  for (std::size_t t = 1; t < n; ++t) x[t] = phi * x[t - 1] + s * rng.normal();
-  return x;
-}
+using fl::test::ar1;
+using fl::test::ar1_tau;
 
 double mean_of(const std::vector<double>& v) {
   double s = 0.0;
@@ -37,7 +32,7 @@ TEST(StatsSlow, TauIntOverManyAr1ChainsHasOnlyTheKnownBiasAndAnHonestError) {
   const std::size_t n = 200000;
   const int replicas = 200;
   for (double phi : {0.5, 0.9, 0.99}) {
-    const double exact = (1.0 + phi) / (2.0 * (1.0 - phi));
+    const double exact = ar1_tau(phi);
     // Deviation of each estimate from what a window W can see: the exact tau minus the
     // truncated tail sum_{t>W} phi^t (the method's systematic error, ~exp(-c)).
     std::vector<double> deviations, errors;

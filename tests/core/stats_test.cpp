@@ -9,22 +9,14 @@
 
 #include "core/philox.hpp"
 #include "core/stats.hpp"
+#include "tests/core/ar1.hpp"
 
 namespace {
 
 namespace st = fl::stats;
 
-// Stationary AR(1): x_t = phi x_{t-1} + sqrt(1 - phi^2) eps_t, unit variance, rho(t) = phi^t,
-// tau_int = (1 + phi) / (2 (1 - phi)).
-std::vector<double> ar1(double phi, std::size_t n, std::uint32_t seed, std::uint32_t stream) {
-  fl::PhiloxStream rng(fl::PhiloxKey{seed, stream}, 0);
-  std::vector<double> x(n);
-  const double s = std::sqrt(1.0 - phi * phi);
-  x[0] = rng.normal();
-  for (std::size_t t = 1; t < n; ++t) x[t] = phi * x[t - 1] + s * rng.normal();
-  return x;
-}
-double ar1_tau(double phi) { return (1.0 + phi) / (2.0 * (1.0 - phi)); }
+using fl::test::ar1;
+using fl::test::ar1_tau;
 
 std::vector<double> iid_normal(std::size_t n, double mu, double sigma, std::uint32_t stream) {
   fl::PhiloxStream rng(fl::PhiloxKey{99, stream}, 0);
