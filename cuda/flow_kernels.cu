@@ -72,16 +72,19 @@ class CudaFlowKernels final : public FlowKernels<T> {
   }
 
   void affine_forward(MatrixView<T> v, MatrixView<const T> s_raw, MatrixView<const T> t, bool abs_s,
-                      VectorView<double> log_q) override {
+                      VectorView<double> log_q, MatrixView<T> v_copy) override {
     T* vd = v.data;
+    T* cd = v_copy.cols > 0 ? v_copy.data : nullptr;
     const T *sd = s_raw.data, *td = t.data;
     double* lq = log_q.data;
-    const index_t rows = v.rows, lv = v.ld, ls = s_raw.ld, lt = t.ld;
+    const index_t rows = v.rows, lv = v.ld, ls = s_raw.ld, lt = t.ld, lc = v_copy.ld;
     cuda::for_each_index(v.cols, [=] __device__(std::int64_t b) {
       double sum_s = 0;
       for (index_t i = 0; i < rows; ++i) {
         const T s = effective_scale(sd[i + b * ls], abs_s);
-        vd[i + b * lv] = affine_apply(vd[i + b * lv], s, td[i + b * lt]);
+        const T y = affine_apply(vd[i + b * lv], s, td[i + b * lt]);
+        vd[i + b * lv] = y;
+        if (cd) cd[i + b * lc] = y;
         sum_s += s;
       }
       lq[b] += sum_s;
@@ -146,22 +149,22 @@ class CudaFlowKernels final : public FlowKernels<T> {
     });
   }
 
-  void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> x, double sigma, double x_mean, bool frozen,
+  void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> v, double sigma, double v_mean, bool frozen,
                             MatrixView<T> g_v) override {
     require_contiguous(g_x, "g_x");
-    require_contiguous(x, "x");
+    require_contiguous(v, "v");
     require_contiguous(g_v, "g_v");
-    const index_t n = x.rows * x.cols;
-    double gx = 0;
+    const index_t n = v.rows * v.cols;
+    double gv = 0;
     if (!frozen)
-      gx = thrust::inner_product(thrust::device_pointer_cast(g_x.data), thrust::device_pointer_cast(g_x.data + n),
-                                 thrust::device_pointer_cast(x.data), 0.0);
-    const double c = frozen ? 0.0 : gx / ((n - 1) * sigma);
+      gv = thrust::inner_product(thrust::device_pointer_cast(g_x.data), thrust::device_pointer_cast(g_x.data + n),
+                                 thrust::device_pointer_cast(v.data), 0.0);
+    const double c = frozen ? 0.0 : gv / ((n - 1) * sigma * sigma * sigma);
     const double inv_sigma = 1.0 / sigma;
-    const T *gxd = g_x.data, *xd = x.data;
-    T* gv = g_v.data;
+    const T *gxd = g_x.data, *vd = v.data;
+    T* gvd = g_v.data;
     cuda::for_each_index(n, [=] __device__(std::int64_t k) {
-      gv[k] += static_cast<T>(inv_sigma * gxd[k] - c * (xd[k] - x_mean));
+      gvd[k] += static_cast<T>(inv_sigma * gxd[k] - c * (vd[k] - v_mean));
     });
   }
 

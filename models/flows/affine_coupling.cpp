@@ -44,11 +44,12 @@ template <class T>
 void AffineCoupling<T>::forward(FlowBatch<T>& batch, VectorView<const T> params, FlowMode mode) {
   ensure_batch(batch.size());
   const int a = spec_.active;
-  const MatrixView<const T> x = input_.forward(batch.half[1 - a].view(), mode);
-  s_net_.forward(params, x, s_raw_.view());
-  t_net_.forward(params, x, t_.view());
-  kernels_.affine_forward(batch.half[a].view(), s_raw_.view(), t_.view(), spec_.z2, batch.log_q.view());
-  backend_.copy(MatrixView<const T>(batch.half[a].view()), out_.view());
+  const ScaledInput<T> x = input_.forward(batch.half[1 - a].view(), mode);
+  s_net_.forward(params, x.values, s_raw_.view(), x.scale);
+  t_net_.forward(params, x.values, t_.view(), x.scale);
+  // Backward needs this layer's output; frozen mode has no backward and skips the copy.
+  kernels_.affine_forward(batch.half[a].view(), s_raw_.view(), t_.view(), spec_.z2, batch.log_q.view(),
+                          mode == FlowMode::train ? out_.view() : MatrixView<T>{});
 }
 
 template <class T>

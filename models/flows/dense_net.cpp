@@ -65,17 +65,18 @@ void DenseNet<T>::ensure_batch(index_t batch) {
 }
 
 template <class T>
-void DenseNet<T>::forward(VectorView<const T> params, MatrixView<const T> x, MatrixView<T> out) {
+void DenseNet<T>::forward(VectorView<const T> params, MatrixView<const T> x, MatrixView<T> out, T x_scale) {
   if (!out.contiguous()) throw std::invalid_argument("DenseNet: output must be contiguous");
   ensure_batch(x.cols);
   input_ = x;
+  input_scale_ = x_scale;
   output_ = out;
   const std::size_t n_layers = dims_.size() - 1;
   MatrixView<const T> a = x;
   for (std::size_t l = 0; l < n_layers; ++l) {
     const bool last = l + 1 == n_layers;
     MatrixView<T> y = last ? out : post_[l].view();
-    backend_.gemm(Trans::no, Trans::no, T(1), weight(params, l), a, T(0), y);
+    backend_.gemm(Trans::no, Trans::no, l == 0 ? x_scale : T(1), weight(params, l), a, T(0), y);
     const UnaryOp act = last ? (shape_.final_tanh ? UnaryOp::tanh : UnaryOp::identity) : shape_.activation;
     if (shape_.bias || act != UnaryOp::identity)
       kernels_.bias_activation(act, shape_.bias ? bias(params, l) : VectorView<const T>{}, y);
@@ -96,7 +97,7 @@ void DenseNet<T>::backward(VectorView<const T> params, MatrixView<T> g_out, Vect
     kernels_.activation_backward(act, last ? output_ : MatrixView<const T>(post_[l].view()), g);
     MatrixView<const T> a_prev = l == 0 ? input_ : MatrixView<const T>(post_[l - 1].view());
     MatrixView<T> gw{grads.data + w_offset_[l], dims_[l + 1], dims_[l], grads.device};
-    backend_.gemm(Trans::no, Trans::yes, T(1), MatrixView<const T>(g), a_prev, T(0), gw);
+    backend_.gemm(Trans::no, Trans::yes, l == 0 ? input_scale_ : T(1), MatrixView<const T>(g), a_prev, T(0), gw);
     if (shape_.bias)
       backend_.row_sums(MatrixView<const T>(g), VectorView<T>{grads.data + b_offset_[l], dims_[l + 1], grads.device});
     if (l == 0) {

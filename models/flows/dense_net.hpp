@@ -33,8 +33,9 @@ class DenseNet {
   // into the host copy of the parameter vector.
   void initialise(std::vector<T>& host_params, PhiloxKey key) const;
 
-  // out (n_out x B) = net(x (n_in x B)). `params` is the flow's flat parameter buffer.
-  void forward(VectorView<const T> params, MatrixView<const T> x, MatrixView<T> out);
+  // out (n_out x B) = net(x_scale * x (n_in x B)). `params` is the flow's flat parameter
+  // buffer; the input scale enters as the first GEMM's alpha (no pass over x).
+  void forward(VectorView<const T> params, MatrixView<const T> x, MatrixView<T> out, T x_scale = T(1));
   // Given dL/dout (overwritten as scratch), writes this net's parameter gradients into its
   // slice of `grads` and, when g_x has columns, writes dL/dx into g_x (adds to it when
   // accumulate is true).
@@ -55,6 +56,7 @@ class DenseNet {
   std::vector<index_t> w_offset_, b_offset_;
   index_t batch_ = -1;
   MatrixView<const T> input_;              // the last forward's input (caller keeps it alive)
+  T input_scale_ = T(1);
   MatrixView<const T> output_;             // the last forward's output (caller keeps it alive)
   std::vector<Matrix<T>> post_;            // per hidden layer: its activation
   Matrix<T> grad_a_, grad_b_;              // ping-pong gradient scratch

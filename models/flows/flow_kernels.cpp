@@ -70,19 +70,13 @@ class CpuFlowKernels final : public FlowKernels<T> {
   }
 
   void affine_forward(MatrixView<T> v, MatrixView<const T> s_raw, MatrixView<const T> t, bool abs_s,
-                      VectorView<double> log_q) override {
-#pragma omp parallel for schedule(static) if (v.rows * v.cols > kParallelMin)
-    for (index_t b = 0; b < v.cols; ++b) {
-      double sum_s = 0;
-#pragma omp simd reduction(+ : sum_s)
-      for (index_t i = 0; i < v.rows; ++i) {
-        const T s = effective_scale(s_raw.data[i + b * s_raw.ld], abs_s);
-        T& x = v.data[i + b * v.ld];
-        x = affine_apply(x, s, t.data[i + b * t.ld]);
-        sum_s += s;
-      }
-      log_q.data[b] += sum_s;
-    }
+                      VectorView<double> log_q, MatrixView<T> v_copy) override {
+    // One instantiation per (|s|, copy) so that the inner loop has no branches and vectorises.
+    const bool copy = v_copy.cols > 0;
+    if (abs_s)
+      copy ? affine_forward_loop<true, true>(v, s_raw, t, log_q, v_copy) : affine_forward_loop<true, false>(v, s_raw, t, log_q, v_copy);
+    else
+      copy ? affine_forward_loop<false, true>(v, s_raw, t, log_q, v_copy) : affine_forward_loop<false, false>(v, s_raw, t, log_q, v_copy);
   }
 
   void affine_backward(MatrixView<const T> v_out, MatrixView<T> g, MatrixView<const T> s_raw, bool abs_s,
@@ -132,25 +126,29 @@ class CpuFlowKernels final : public FlowKernels<T> {
       }
   }
 
-  void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> x, double sigma, double x_mean,
+  void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> v, double sigma, double v_mean,
                             bool frozen, MatrixView<T> g_v) override {
     // x = v / sigma, sigma^2 = Var(v) + eps (unbiased variance over all N elements):
-    // dL/dv_i = g_i / sigma - (sum_j g_j x_j) (x_i - x_mean) / ((N - 1) sigma).
-    const index_t n = x.rows * x.cols;
-    double gx = 0;
+    // dL/dv_i = g_i / sigma - (sum_j g_j v_j) (v_i - v_mean) / ((N - 1) sigma^3).
+    const index_t n = v.rows * v.cols;
+    double gv = 0;
     if (!frozen)
-      for (index_t b = 0; b < x.cols; ++b)
-#pragma omp simd reduction(+ : gx)
-        for (index_t i = 0; i < x.rows; ++i)
-          gx += static_cast<double>(g_x.data[i + b * g_x.ld]) * x.data[i + b * x.ld];
-    const double c = frozen ? 0.0 : gx / ((n - 1) * sigma);
-    const double inv_sigma = 1.0 / sigma;
-#pragma omp parallel for schedule(static) if (x.rows * x.cols > kParallelMin)
-    for (index_t b = 0; b < x.cols; ++b)
+      for (index_t b = 0; b < v.cols; ++b) {
+        const T* gc = g_x.data + b * g_x.ld;
+        const T* vc = v.data + b * v.ld;
+#pragma omp simd reduction(+ : gv)
+        for (index_t i = 0; i < v.rows; ++i) gv += static_cast<double>(gc[i]) * vc[i];
+      }
+    const T c = static_cast<T>(frozen ? 0.0 : gv / ((n - 1) * sigma * sigma * sigma));
+    const T inv_sigma = static_cast<T>(1.0 / sigma), mean = static_cast<T>(v_mean);
+#pragma omp parallel for schedule(static) if (n > kParallelMin)
+    for (index_t b = 0; b < v.cols; ++b) {
+      const T* gc = g_x.data + b * g_x.ld;
+      const T* vc = v.data + b * v.ld;
+      T* out = g_v.data + b * g_v.ld;
 #pragma omp simd
-      for (index_t i = 0; i < x.rows; ++i)
-        g_v.data[i + b * g_v.ld] += static_cast<T>(inv_sigma * g_x.data[i + b * g_x.ld] -
-                                                   c * (x.data[i + b * x.ld] - x_mean));
+      for (index_t i = 0; i < v.rows; ++i) out[i] += inv_sigma * gc[i] - c * (vc[i] - mean);
+    }
   }
 
   void action(MatrixView<const T> even, MatrixView<const T> odd, const phi4::Couplings& c,
@@ -177,6 +175,28 @@ class CpuFlowKernels final : public FlowKernels<T> {
   }
 
  private:
+  template <bool AbsS, bool Copy>
+  void affine_forward_loop(MatrixView<T> v, MatrixView<const T> s_raw, MatrixView<const T> t,
+                           VectorView<double> log_q, MatrixView<T> v_copy) {
+#pragma omp parallel for schedule(static) if (v.rows * v.cols > kParallelMin)
+    for (index_t b = 0; b < v.cols; ++b) {
+      T* x = v.data + b * v.ld;
+      T* x_copy = Copy ? v_copy.data + b * v_copy.ld : nullptr;
+      const T* sr = s_raw.data + b * s_raw.ld;
+      const T* tt = t.data + b * t.ld;
+      double sum_s = 0;
+#pragma omp simd reduction(+ : sum_s)
+      for (index_t i = 0; i < v.rows; ++i) {
+        const T s = AbsS ? std::abs(sr[i]) : sr[i];
+        const T y = affine_apply(x[i], s, tt[i]);
+        x[i] = y;
+        if constexpr (Copy) x_copy[i] = y;
+        sum_s += s;
+      }
+      log_q.data[b] += sum_s;
+    }
+  }
+
   std::vector<int> nbr_;
 };
 

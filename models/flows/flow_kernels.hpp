@@ -23,9 +23,10 @@ class FlowKernels {
   virtual void activation_backward(UnaryOp op, MatrixView<const T> y, MatrixView<T> g) = 0;
   // log_q[b] += value
   virtual void add_constant(VectorView<double> log_q, double value) = 0;
-  // v <- (v - t) exp(-s), s = s_raw or |s_raw|; log_q[b] += sum_i s(i, b)
+  // v <- (v - t) exp(-s), s = s_raw or |s_raw|; log_q[b] += sum_i s(i, b). When v_copy has
+  // columns the result is also stored there (the copy backward needs, in the same pass).
   virtual void affine_forward(MatrixView<T> v, MatrixView<const T> s_raw, MatrixView<const T> t,
-                              bool abs_s, VectorView<double> log_q) = 0;
+                              bool abs_s, VectorView<double> log_q, MatrixView<T> v_copy) = 0;
   // g (in: dL/dv', out: dL/dv); w = dL/d(log q) of every sample.
   virtual void affine_backward(MatrixView<const T> v_out, MatrixView<T> g, MatrixView<const T> s_raw,
                                bool abs_s, T w, MatrixView<T> g_s_raw, MatrixView<T> g_t) = 0;
@@ -37,10 +38,11 @@ class FlowKernels {
   // v_in: the layer's input; g (in: dL/dv', out: dL/dv); g_theta written.
   virtual void spline_backward(MatrixView<const T> v_in, MatrixView<const T> theta, int K, double a, T w,
                                MatrixView<T> g, MatrixView<T> g_theta) = 0;
-  // x = v / sigma with sigma = sqrt(Var(v) + eps) over all elements (x_mean = mean(x)).
-  // g_v += dL/dv given g_x = dL/dx; with frozen = true sigma is a constant (g_v += g_x / sigma).
-  virtual void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> x, double sigma,
-                                    double x_mean, bool frozen, MatrixView<T> g_v) = 0;
+  // x = v / sigma with sigma = sqrt(Var(v) + eps) over all elements (v_mean = mean(v)); v is
+  // the unscaled input. g_v += dL/dv given g_x = dL/dx; with frozen = true sigma is a
+  // constant (g_v += g_x / sigma).
+  virtual void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> v, double sigma,
+                                    double v_mean, bool frozen, MatrixView<T> g_v) = 0;
   // S[b] for phi = (even half, odd half) in checkerboard order; when g_even has columns also
   // g = w dS/dphi (overwritten).
   virtual void action(MatrixView<const T> even, MatrixView<const T> odd, const phi4::Couplings& c,

@@ -29,9 +29,9 @@ void SplineCoupling<T>::forward(FlowBatch<T>& batch, VectorView<const T> params,
     g_x_ = Matrix<T>(backend_, half_, B);
   }
   const int a = spec_.active;
-  const MatrixView<const T> x = input_.forward(batch.half[1 - a].view(), mode);
-  net_.forward(params, x, theta_.view());
-  backend_.copy(MatrixView<const T>(batch.half[a].view()), in_.view());
+  const ScaledInput<T> x = input_.forward(batch.half[1 - a].view(), mode);
+  net_.forward(params, x.values, theta_.view(), x.scale);
+  if (mode == FlowMode::train) backend_.copy(MatrixView<const T>(batch.half[a].view()), in_.view());
   const index_t outside = kernels_.spline_forward(batch.half[a].view(), theta_.view(), spec_.knots,
                                                   spec_.interval, batch.log_q.view());
   outside_fraction_ = static_cast<double>(outside) / static_cast<double>(half_ * B);

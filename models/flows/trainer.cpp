@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/io/files.hpp"
+#include "models/flows/adam_cpu.hpp"
 
 namespace fl::flows {
 namespace {
@@ -76,8 +77,11 @@ double FlowTrainer<T>::step() {
   AdamParams p;
   p.learning_rate = learning_rate();
   ++step_;
-  flow_.backend().adam_step(p, step_, flow_.params().view(), VectorView<const T>(flow_.grads().view()),
-                            adam_m_.view(), adam_v_.view());
+  const VectorView<const T> g(flow_.grads().view());
+  if (flow_.backend().device() == Device::cpu)
+    adam_step_cpu(p, step_, flow_.params().view(), g, adam_m_.view(), adam_v_.view());
+  else
+    flow_.backend().adam_step(p, step_, flow_.params().view(), g, adam_m_.view(), adam_v_.view());
   return loss;
 }
 
