@@ -5,9 +5,11 @@
 // per element.
 #include <thrust/device_ptr.h>
 #include <thrust/inner_product.h>
+#include <thrust/reduce.h>
 
 #include <vector>
 
+#include "core/philox.hpp"
 #include "cuda/common.cuh"
 #include "models/flows/activation_math.hpp"
 #include "models/flows/coupling_math.hpp"
@@ -31,6 +33,17 @@ class CudaFlowKernels final : public FlowKernels<T> {
     nbr_ = cuda::DeviceArray<int>(nbr.size());
     FL_CUDA_CHECK(cudaMemcpy(nbr_.get(), nbr.data(), nbr.size() * sizeof(int), cudaMemcpyHostToDevice));
     counter_ = cuda::DeviceArray<unsigned long long>(1);
+  }
+
+  void box_muller(MatrixView<T> z) override {
+    require_contiguous(z, "z");
+    T* zd = z.data;
+    cuda::for_each_index(z.rows * z.cols / 2, [=] __device__(std::int64_t j) {
+      T z0, z1;
+      fl::box_muller(zd[2 * j], zd[2 * j + 1], z0, z1);
+      zd[2 * j] = z0;
+      zd[2 * j + 1] = z1;
+    });
   }
 
   void add_gaussian_log_density(MatrixView<const T> z, double constant, VectorView<double> log_q) override {
@@ -147,6 +160,17 @@ class CudaFlowKernels final : public FlowKernels<T> {
                               gth + P * i + b * lgth);
       gd[i + b * lg] = static_cast<T>(gx);
     });
+  }
+
+  std::pair<double, double> copy_with_moments(MatrixView<const T> v, MatrixView<T> out) override {
+    require_contiguous(v, "v");
+    require_contiguous(out, "out");
+    const index_t n = v.rows * v.cols;
+    FL_CUDA_CHECK(cudaMemcpy(out.data, v.data, n * sizeof(T), cudaMemcpyDeviceToDevice));
+    const auto first = thrust::device_pointer_cast(v.data), last = thrust::device_pointer_cast(v.data + n);
+    const double sum = thrust::reduce(first, last, 0.0);
+    const double sum_sq = thrust::inner_product(first, last, first, 0.0);
+    return {sum, sum_sq};
   }
 
   void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> v, double sigma, double v_mean, bool frozen,

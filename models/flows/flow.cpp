@@ -74,9 +74,12 @@ Flow<T>::~Flow() = default;
 
 template <class T>
 void Flow<T>::sample(FlowBatch<T>& batch, PhiloxKey key, std::uint64_t step, FlowMode mode) {
-  // Two Philox steps per draw: one per checkerboard half.
-  backend_.fill_normal(batch.half[0].flat(), key, 2 * step, T(0), T(1));
-  backend_.fill_normal(batch.half[1].flat(), key, 2 * step + 1, T(0), T(1));
+  // Two Philox steps per draw: one per checkerboard half. Uniforms, then Box-Muller in the
+  // flow kernels: the same normals as Backend::fill_normal (to rounding), vectorised.
+  for (int p = 0; p < 2; ++p) {
+    backend_.fill_uniform(batch.half[p].flat(), key, 2 * step + p);
+    kernels_->box_muller(batch.half[p].view());
+  }
   forward(batch, mode);
 }
 

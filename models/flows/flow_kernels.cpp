@@ -1,9 +1,14 @@
 #include "models/flows/flow_kernels.hpp"
 
+#include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/philox.hpp"
 #include "models/flows/activation_math.hpp"
 #include "models/flows/coupling_math.hpp"
 #include "models/flows/spline_math.hpp"
@@ -19,6 +24,36 @@ template <class T>
 class CpuFlowKernels final : public FlowKernels<T> {
  public:
   explicit CpuFlowKernels(int L) : FlowKernels<T>(L), nbr_(phi4::checkerboard_neighbours(L)) {}
+
+  void box_muller(MatrixView<T> z) override {
+    if (!z.contiguous() || z.rows * z.cols % 2) throw std::invalid_argument("box_muller: needs a contiguous, even-sized matrix");
+    const index_t pairs = z.rows * z.cols / 2;
+    if constexpr (std::is_same_v<T, float>) {
+      // Eigen's vectorised log/sin/cos on de-interleaved tiles (libm's are scalar).
+      constexpr index_t kTile = 256;
+      using Tile = Eigen::Array<float, kTile, 1>;
+#pragma omp parallel for schedule(static) if (pairs > kParallelMin)
+      for (index_t t0 = 0; t0 < pairs; t0 += kTile) {
+        const index_t n = std::min(kTile, pairs - t0);
+        Tile u1 = Tile::Constant(0.5f), u2 = Tile::Zero();
+        float* p = z.data + 2 * t0;
+        for (index_t j = 0; j < n; ++j) {
+          u1[j] = p[2 * j];
+          u2[j] = p[2 * j + 1];
+        }
+        const Tile r = (-2.0f * u1.log()).sqrt();
+        const Tile theta = 6.2831853071795864769f * u2;
+        const Tile c = r * theta.cos(), sn = r * theta.sin();
+        for (index_t j = 0; j < n; ++j) {
+          p[2 * j] = c[j];
+          p[2 * j + 1] = sn[j];
+        }
+      }
+    } else {
+#pragma omp parallel for schedule(static) if (pairs > kParallelMin)
+      for (index_t j = 0; j < pairs; ++j) fl::box_muller(z.data[2 * j], z.data[2 * j + 1], z.data[2 * j], z.data[2 * j + 1]);
+    }
+  }
 
   void add_gaussian_log_density(MatrixView<const T> z, double constant, VectorView<double> log_q) override {
 #pragma omp parallel for schedule(static) if (z.rows * z.cols > kParallelMin)
@@ -124,6 +159,26 @@ class CpuFlowKernels final : public FlowKernels<T> {
                                 g_theta.data + P * i + b * g_theta.ld);
         gi = static_cast<T>(gx);
       }
+  }
+
+  std::pair<double, double> copy_with_moments(MatrixView<const T> v, MatrixView<T> out) override {
+    double sum = 0, sum_sq = 0;
+#pragma omp parallel for schedule(static) reduction(+ : sum, sum_sq) if (v.rows * v.cols > kParallelMin)
+    for (index_t b = 0; b < v.cols; ++b) {
+      const T* in = v.data + b * v.ld;
+      T* o = out.data + b * out.ld;
+      double s1 = 0, s2 = 0;
+#pragma omp simd reduction(+ : s1, s2)
+      for (index_t i = 0; i < v.rows; ++i) {
+        const T x = in[i];
+        o[i] = x;
+        s1 += x;
+        s2 += static_cast<double>(x) * x;
+      }
+      sum += s1;
+      sum_sq += s2;
+    }
+    return {sum, sum_sq};
   }
 
   void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> v, double sigma, double v_mean,

@@ -4,6 +4,7 @@
 // action with its gradient on checkerboard-split fields. CPU here (OpenMP over samples);
 // CUDA in cuda/flow_kernels.cu. Matrices are (V/2) x B, contiguous, samples in columns.
 #include <memory>
+#include <utility>
 
 #include "core/backend.hpp"
 #include "models/lattice/phi4/action.hpp"
@@ -14,6 +15,10 @@ template <class T>
 class FlowKernels {
  public:
   virtual ~FlowKernels() = default;
+  // Box-Muller in place on a contiguous matrix of uniforms in (0, 1): each flat pair
+  // (u1, u2) = (z[2j], z[2j+1]) becomes sqrt(-2 ln u1) (cos 2 pi u2, sin 2 pi u2) -- the
+  // layout of Backend::fill_normal, so uniforms from fill_uniform give the same normals.
+  virtual void box_muller(MatrixView<T> z) = 0;
   // log_q[b] += -1/2 sum_i z(i, b)^2 + constant
   virtual void add_gaussian_log_density(MatrixView<const T> z, double constant,
                                         VectorView<double> log_q) = 0;
@@ -38,6 +43,9 @@ class FlowKernels {
   // v_in: the layer's input; g (in: dL/dv', out: dL/dv); g_theta written.
   virtual void spline_backward(MatrixView<const T> v_in, MatrixView<const T> theta, int K, double a, T w,
                                MatrixView<T> g, MatrixView<T> g_theta) = 0;
+  // out = v (same shape, contiguous); returns (sum, sum of squares) of v over all elements in
+  // float64, in the same pass.
+  virtual std::pair<double, double> copy_with_moments(MatrixView<const T> v, MatrixView<T> out) = 0;
   // x = v / sigma with sigma = sqrt(Var(v) + eps) over all elements (v_mean = mean(v)); v is
   // the unscaled input. g_v += dL/dv given g_x = dL/dx; with frozen = true sigma is a
   // constant (g_v += g_x / sigma).

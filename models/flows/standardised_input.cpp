@@ -10,12 +10,11 @@ ScaledInput<T> StandardisedInput<T>::forward(MatrixView<const T> v, FlowMode mod
   const T scale = static_cast<T>(enabled_ ? 1.0 / sigma_ : 1.0);
   if (mode == FlowMode::frozen) return {v, scale};
   if (v_.rows() != v.rows || v_.cols() != v.cols) v_ = Matrix<T>(backend_, v.rows, v.cols);
-  backend_.copy(v, v_.view());
+  const auto [sum, sq] = kernels_.copy_with_moments(v, v_.view());
   if (batch_stats_) {
     // Unbiased variance over all elements, as torch.var; eps keeps sigma > 0.
     const double n = static_cast<double>(v_.size());
-    const double mean = backend_.sum(VectorView<const T>(v_.flat())) / n;
-    const double sq = backend_.dot(VectorView<const T>(v_.flat()), VectorView<const T>(v_.flat()));
+    const double mean = sum / n;
     sigma_ = std::sqrt((sq - n * mean * mean) / (n - 1) + 1e-6);
     v_mean_ = mean;
   }
