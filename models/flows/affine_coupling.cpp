@@ -44,6 +44,8 @@ template <class T>
 void AffineCoupling<T>::forward(FlowBatch<T>& batch, VectorView<const T> params, FlowMode mode) {
   ensure_batch(batch.size());
   const int a = spec_.active;
+  passive_needs_grad_ = batch.modified[1 - a];
+  batch.modified[a] = true;
   const ScaledInput<T> x = input_.forward(batch.half[1 - a].view(), mode);
   s_net_.forward(params, x.values, s_raw_.view(), x.scale);
   t_net_.forward(params, x.values, t_.view(), x.scale);
@@ -56,9 +58,10 @@ template <class T>
 void AffineCoupling<T>::backward(FlowBatch<T>& batch, VectorView<const T> params, VectorView<T> grads, T w) {
   const int a = spec_.active;
   kernels_.affine_backward(out_.view(), batch.grad[a].view(), s_raw_.view(), spec_.z2, w, g_s_.view(), g_t_.view());
-  s_net_.backward(params, g_s_.view(), grads, g_x_.view(), false);
-  t_net_.backward(params, g_t_.view(), grads, g_x_.view(), true);
-  input_.backward(g_x_.view(), batch.grad[1 - a].view());
+  const MatrixView<T> g_x = passive_needs_grad_ ? g_x_.view() : MatrixView<T>{};
+  s_net_.backward(params, g_s_.view(), grads, g_x, false);
+  t_net_.backward(params, g_t_.view(), grads, g_x, true);
+  if (passive_needs_grad_) input_.backward(g_x_.view(), batch.grad[1 - a].view());
 }
 
 template <class T>

@@ -41,6 +41,7 @@ class AffineCoupling final : public Layer<T> {
   DenseNet<T> s_net_, t_net_;
   StandardisedInput<T> input_;
   index_t batch_ = -1;
+  bool passive_needs_grad_ = true;
   Matrix<T> s_raw_, t_, out_, g_s_, g_t_, g_x_;
 };
 

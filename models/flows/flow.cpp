@@ -87,6 +87,7 @@ template <class T>
 void Flow<T>::forward(FlowBatch<T>& batch, FlowMode mode) {
   const double V = static_cast<double>(spec_.L) * spec_.L;
   backend_.fill(batch.log_q.view(), 0.0);
+  batch.modified[0] = batch.modified[1] = false;
   kernels_->add_gaussian_log_density(batch.half[0].view(), -0.5 * V * std::log(2 * std::numbers::pi), batch.log_q.view());
   kernels_->add_gaussian_log_density(batch.half[1].view(), 0.0, batch.log_q.view());
   for (auto& layer : layers_) layer->forward(batch, params_.view(), mode);

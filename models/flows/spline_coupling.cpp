@@ -29,6 +29,8 @@ void SplineCoupling<T>::forward(FlowBatch<T>& batch, VectorView<const T> params,
     g_x_ = Matrix<T>(backend_, half_, B);
   }
   const int a = spec_.active;
+  passive_needs_grad_ = batch.modified[1 - a];
+  batch.modified[a] = true;
   const ScaledInput<T> x = input_.forward(batch.half[1 - a].view(), mode);
   net_.forward(params, x.values, theta_.view(), x.scale);
   if (mode == FlowMode::train) backend_.copy(MatrixView<const T>(batch.half[a].view()), in_.view());
@@ -42,8 +44,8 @@ void SplineCoupling<T>::backward(FlowBatch<T>& batch, VectorView<const T> params
   const int a = spec_.active;
   kernels_.spline_backward(in_.view(), theta_.view(), spec_.knots, spec_.interval, w, batch.grad[a].view(),
                            g_theta_.view());
-  net_.backward(params, g_theta_.view(), grads, g_x_.view(), false);
-  input_.backward(g_x_.view(), batch.grad[1 - a].view());
+  net_.backward(params, g_theta_.view(), grads, passive_needs_grad_ ? g_x_.view() : MatrixView<T>{}, false);
+  if (passive_needs_grad_) input_.backward(g_x_.view(), batch.grad[1 - a].view());
 }
 
 template <class T>
