@@ -77,8 +77,14 @@ class CpuFlowKernels final : public FlowKernels<T> {
       switch (op) {  // one loop per activation, so each vectorises
         case UnaryOp::identity: break;
         case UnaryOp::tanh:
+          if constexpr (std::is_same_v<T, float>) {
+            // Eigen's rational tanh: half the cost of the exp-based fast_tanh, error ~2e-7.
+            Eigen::Map<Eigen::ArrayXf> c(col, x.rows);
+            c = c.tanh();
+          } else {
 #pragma omp simd
-          for (index_t i = 0; i < x.rows; ++i) col[i] = fast_tanh(col[i]);
+            for (index_t i = 0; i < x.rows; ++i) col[i] = fast_tanh(col[i]);
+          }
           break;
         default:
           for (index_t i = 0; i < x.rows; ++i) col[i] = activate(op, col[i]);

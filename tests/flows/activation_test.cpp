@@ -62,6 +62,22 @@ double max_abs_difference_from_fill_normal() {
   return worst;
 }
 
+TEST(FlowActivation, FloatBiasTanhKernelIsAccurate) {
+  Backend& be = cpu_backend();
+  auto kernels = make_flow_kernels<float>(be, 4);
+  Matrix<float> x(be, 37, 50);
+  be.fill_normal(x.flat(), {3, 3}, 0, 0.0f, 4.0f);
+  Buffer<float> bias(be, 37);
+  be.fill_normal(bias.view(), {3, 4}, 0, 0.0f, 1.0f);
+  const auto x0 = x.to_host(), b = bias.to_host();
+  kernels->bias_activation(UnaryOp::tanh, VectorView<const float>(bias.view()), x.view());
+  const auto y = x.to_host();
+  double worst = 0;
+  for (std::size_t k = 0; k < y.size(); ++k)
+    worst = std::max(worst, std::abs(y[k] - std::tanh(static_cast<double>(x0[k] + b[k % 37]))));
+  EXPECT_LT(worst, 5e-7);
+}
+
 TEST(FlowBaseSample, BoxMullerMatchesBackendFillNormal) {
   EXPECT_EQ(max_abs_difference_from_fill_normal<double>(), 0.0);
   EXPECT_LT(max_abs_difference_from_fill_normal<float>(), 2e-6);  // |z| <= 5.6: a few float ulps
