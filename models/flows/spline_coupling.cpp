@@ -32,7 +32,8 @@ void SplineCoupling<T>::forward(FlowBatch<T>& batch, VectorView<const T> params,
   passive_needs_grad_ = batch.modified[1 - a];
   batch.modified[a] = true;
   const ScaledInput<T> x = input_.forward(batch.half[1 - a].view(), mode);
-  net_.forward(params, x.values, theta_.view(), x.scale);
+  const MatrixView<T> outs[1] = {theta_.view()};
+  net_.forward(params, x.values, outs, x.scale);
   if (mode == FlowMode::train) backend_.copy(MatrixView<const T>(batch.half[a].view()), in_.view());
   const index_t outside = kernels_.spline_forward(batch.half[a].view(), theta_.view(), spec_.knots,
                                                   spec_.interval, batch.log_q.view());
@@ -44,7 +45,8 @@ void SplineCoupling<T>::backward(FlowBatch<T>& batch, VectorView<const T> params
   const int a = spec_.active;
   kernels_.spline_backward(in_.view(), theta_.view(), spec_.knots, spec_.interval, w, batch.grad[a].view(),
                            g_theta_.view());
-  net_.backward(params, g_theta_.view(), grads, passive_needs_grad_ ? g_x_.view() : MatrixView<T>{}, false);
+  const MatrixView<T> g_outs[1] = {g_theta_.view()};
+  net_.backward(params, g_outs, grads, passive_needs_grad_ ? g_x_.view() : MatrixView<T>{}, false);
   if (passive_needs_grad_) input_.backward(g_x_.view(), batch.grad[1 - a].view());
 }
 
