@@ -122,14 +122,8 @@ class CpuFlowKernels final : public FlowKernels<T> {
 
   void affine_backward(MatrixView<const T> v_out, MatrixView<T> g, MatrixView<const T> s_raw, bool abs_s,
                        T w, MatrixView<T> g_s_raw, MatrixView<T> g_t) override {
-#pragma omp parallel for schedule(static) if (g.rows * g.cols > kParallelMin)
-    for (index_t b = 0; b < g.cols; ++b)
-#pragma omp simd
-      for (index_t i = 0; i < g.rows; ++i) {
-        T& gi = g.data[i + b * g.ld];
-        affine_backward_element(gi, v_out.data[i + b * v_out.ld], s_raw.data[i + b * s_raw.ld], abs_s, w,
-                                gi, g_s_raw.data[i + b * g_s_raw.ld], g_t.data[i + b * g_t.ld]);
-      }
+    abs_s ? affine_backward_loop<true>(v_out, g, s_raw, w, g_s_raw, g_t)
+          : affine_backward_loop<false>(v_out, g, s_raw, w, g_s_raw, g_t);
   }
 
   index_t spline_forward(MatrixView<T> v, MatrixView<const T> theta, int K, double a,
@@ -255,6 +249,21 @@ class CpuFlowKernels final : public FlowKernels<T> {
         sum_s += s;
       }
       log_q.data[b] += sum_s;
+    }
+  }
+
+  template <bool AbsS>
+  void affine_backward_loop(MatrixView<const T> v_out, MatrixView<T> g, MatrixView<const T> s_raw, T w,
+                            MatrixView<T> g_s_raw, MatrixView<T> g_t) {
+#pragma omp parallel for schedule(static) if (g.rows * g.cols > kParallelMin)
+    for (index_t b = 0; b < g.cols; ++b) {
+      T* gc = g.data + b * g.ld;
+      const T* vo = v_out.data + b * v_out.ld;
+      const T* sr = s_raw.data + b * s_raw.ld;
+      T* gs = g_s_raw.data + b * g_s_raw.ld;
+      T* gt = g_t.data + b * g_t.ld;
+#pragma omp simd
+      for (index_t i = 0; i < g.rows; ++i) affine_backward_element(gc[i], vo[i], sr[i], AbsS, w, gc[i], gs[i], gt[i]);
     }
   }
 
