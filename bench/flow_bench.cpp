@@ -1,7 +1,8 @@
 // Flow and phi^4 sampler throughput (float32 networks, the anvil architecture: 3 affine
 // blocks, one hidden layer of width V, tanh, Z2, input standardisation, global rescaling).
 //   BM_flow_train_step/<backend>/L        one reverse-KL optimiser step, batch 1000
-//   BM_flow_propose_1e4/<backend>/L       10^4 flow proposals with log q and S (frozen mode)
+//   BM_flow_propose_1e4/<backend>/L/n     10^4 flow proposals with log q and S (frozen mode),
+//                                         drawn in batches of n (10^4 or 10^3)
 //   BM_phi4_hmc_trajectory/<backend>/L    one trajectory (8 leapfrog steps) of 64 chains
 //   BM_phi4_metropolis_sweep/<backend>/L  one local sweep of 64 chains
 // Counters use wall-clock time: steps_per_s, proposals_per_s, site_updates_per_s.
