@@ -3,8 +3,10 @@
 // summaries with the metric names, baseline chains, flow training with periodic
 // acceptance measurements and resumable checkpoints, flow-MH sampling.
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
