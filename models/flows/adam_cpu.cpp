@@ -1,5 +1,9 @@
 #include "models/flows/adam_cpu.hpp"
 
+// GCC 12 reports the _mm512_undefined_* placeholders inside its own AVX-512 intrinsics, which
+// Eigen's vectorised float exp/tanh use, as uninitialised (a known false positive).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <Eigen/Core>
 #include <cmath>
 #include <stdexcept>
