@@ -1,6 +1,8 @@
 // CUDA engine of the lattice oscillator: one thread per chain for Metropolis sweeps and HMC
 // trajectories (the FL_HD updates of models/lattice/qho/qho_updates.hpp, same Philox streams
 // as the CPU engine), one thread per (chain, tau) for the correlator measurement.
+#include <stdexcept>
+
 #include "cuda/common.cuh"
 #include "models/lattice/qho/qho_engine.hpp"
 #include "models/lattice/qho/qho_updates.hpp"
@@ -42,21 +44,24 @@ __global__ void hmc_kernel(QhoParams p, double* fields, index_t ld, index_t chai
   atomicAdd(exp_sum, es);
 }
 
+// One thread per (tau, chain) pair, flattened: a 2D grid with one row per chain would be
+// limited to 65535 chains (gridDim.y).
 __global__ void measure_kernel(QhoParams p, const double* fields, index_t ld, index_t chains, double* cx,
                                index_t ldx, double* cx3, index_t ldx3) {
-  const index_t tau = blockIdx.x * static_cast<index_t>(blockDim.x) + threadIdx.x;
-  const index_t c = blockIdx.y;
-  if (tau >= p.n_t || c >= chains) return;
-  const double* x = fields + c * ld;
-  double s1 = 0.0, s3 = 0.0;
-  for (int i = 0; i < p.n_t; ++i) {
-    const int j = i + tau < p.n_t ? i + static_cast<int>(tau) : i + static_cast<int>(tau) - p.n_t;
-    const double xi = x[i], xj = x[j];
-    s1 += xi * xj;
-    s3 += xi * xi * xi * xj * xj * xj;
+  FL_GRID_STRIDE_LOOP(k, p.n_t * chains) {
+    const int tau = static_cast<int>(k % p.n_t);
+    const index_t c = k / p.n_t;
+    const double* x = fields + c * ld;
+    double s1 = 0.0, s3 = 0.0;
+    for (int i = 0; i < p.n_t; ++i) {
+      const int j = i + tau < p.n_t ? i + tau : i + tau - p.n_t;
+      const double xi = x[i], xj = x[j];
+      s1 += xi * xj;
+      s3 += xi * xi * xi * xj * xj * xj;
+    }
+    cx[tau + c * ldx] = s1 / p.n_t;
+    cx3[tau + c * ldx3] = s3 / p.n_t;
   }
-  cx[tau + c * ldx] = s1 / p.n_t;
-  cx3[tau + c * ldx3] = s3 / p.n_t;
 }
 
 // Device counters for one launch, read back after it.
@@ -111,10 +116,15 @@ class CudaQhoEngine final : public QhoEngine {
 
   void measure(const QhoParams& p, MatrixView<const double> fields, MatrixView<double> cx,
                MatrixView<double> cx3) override {
-    if (fields.rows != p.n_t || fields.cols == 0) return;
-    const dim3 grid(static_cast<unsigned>((p.n_t + 127) / 128), static_cast<unsigned>(fields.cols));
-    measure_kernel<<<grid, 128>>>(p, fields.data, fields.ld, fields.cols, cx.data, cx.ld, cx3.data, cx3.ld);
-    FL_CUDA_CHECK(cudaGetLastError());
+    check(p, fields);
+    for (const MatrixView<double>& out : {cx, cx3})
+      if (out.rows != p.n_t || out.cols != fields.cols || out.ld < out.rows)
+        throw std::invalid_argument("qho engine: correlators must be n_t x n_chains");
+    const index_t pairs = static_cast<index_t>(p.n_t) * fields.cols;
+    if (pairs == 0) return;
+    measure_kernel<<<cuda::grid_size(pairs), cuda::kBlockSize>>>(p, fields.data, fields.ld, fields.cols, cx.data,
+                                                                cx.ld, cx3.data, cx3.ld);
+    FL_CUDA_CHECK_LAUNCH();
   }
 
  private:

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/backend.hpp"
@@ -80,6 +82,31 @@ Twin<T> twin(Backend& cpu, Backend& gpu, index_t rows, index_t cols, std::uint32
   t.rows = rows;
   t.pad = pad;
   return t;
+}
+
+// Every output of an engine or kernel run, by name, as doubles: a run on the reference
+// backend and one on the backend under test are compared name by name. The cpu tests run the
+// same functions twice on the CPU (the comparison must then be exact), which checks the test
+// logic on machines without a GPU.
+using Outputs = std::map<std::string, std::vector<double>>;
+
+template <class T>
+std::vector<double> as_doubles(const std::vector<T>& v) {
+  return std::vector<double>(v.begin(), v.end());
+}
+
+// EXPECTs nse(other[name], ref[name]) <= tolerance for every output (same names, same sizes),
+// and that every reference output has a non-zero entry (an all-zero output would compare
+// equal however wrong the other side is).
+inline void expect_outputs_agree(const Outputs& ref, const Outputs& other, double tolerance) {
+  ASSERT_EQ(ref.size(), other.size());
+  for (const auto& [name, r] : ref) {
+    const auto it = other.find(name);
+    ASSERT_NE(it, other.end()) << name;
+    ASSERT_EQ(it->second.size(), r.size()) << name;
+    EXPECT_TRUE(std::any_of(r.begin(), r.end(), [](double x) { return x != 0; })) << name << " is all zeros";
+    EXPECT_LE(nse(it->second, r), tolerance) << name;
+  }
 }
 
 class GpuTest : public ::testing::Test {

@@ -6,6 +6,7 @@
 #include "core/buffer.hpp"
 #include "core/philox.hpp"
 #include "models/kernels/infinite_width.hpp"
+#include "tests/kernels/kernel_parity.hpp"
 
 namespace {
 using namespace fl;
@@ -41,6 +42,17 @@ TEST(GpuInfiniteWidth, MatchesCpuForEveryActivation) {
     EXPECT_LT(close(cs.ntk.to_host(), gs.ntk.to_host()), 1e-12) << unary_op_name(op);
     EXPECT_LT(close(cc.ntk.to_host(), gc.ntk.to_host()), 1e-12) << unary_op_name(op);
     EXPECT_LT(close(cd.ntk.to_host(), gd.ntk.to_host()), 1e-12) << unary_op_name(op);
+  }
+}
+
+// 1.1 M columns: more 16-column tiles than gridDim.y may hold (65535), which the first
+// version of the CUDA engine launched as one tile row per y block and so could not run.
+TEST(GpuInfiniteWidth, CrossKernelWithMoreColumnsThanOneGridHolds) {
+  if (!cuda_status().usable) GTEST_SKIP() << cuda_status().message;
+  auto gpu = make_backend("cuda");
+  for (UnaryOp op : {UnaryOp::relu, UnaryOp::erf}) {  // closed forms: the CPU side stays fast
+    const auto ref = kernels::test::kernel_outputs(cpu_backend(), op, 1'100'000);
+    gpu_test::expect_outputs_agree(ref, kernels::test::kernel_outputs(*gpu, op, 1'100'000), 1e-24);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "models/lattice/qho/correlator_analysis.hpp"
 #include "models/lattice/qho/qho_exact.hpp"
 #include "models/lattice/qho/qho_monte_carlo.hpp"
+#include "tests/qho/engine_parity.hpp"
 
 namespace {
 using namespace fl;
@@ -30,6 +31,19 @@ TEST(GpuQho, SweepsFollowTheCpuChains) {
   const auto tc = make_qho_engine(cpu_backend())->hmc(p, fc.view(), 0.1, 10, 2, 5, 3);
   const auto tg = make_qho_engine(*gpu)->hmc(p, fg.view(), 0.1, 10, 2, 5, 3);
   EXPECT_EQ(tc.accepted, tg.accepted);
+}
+
+// 70000 chains: more than gridDim.y allows (65535), which the first measurement kernel used
+// for the chain index and so could not launch for this many chains.
+TEST(GpuQho, MeasurementMatchesCpuForManyChains) {
+  if (!cuda_status().usable) GTEST_SKIP() << cuda_status().message;
+  auto gpu = make_backend("cuda");
+  const auto ref = test::qho_measure_outputs(cpu_backend(), 8, 70000);
+  gpu_test::expect_outputs_agree(ref, test::qho_measure_outputs(*gpu, 8, 70000), 1e-26);
+  // Wrong shapes are errors on both engines, not silent no-ops.
+  const QhoParams p{1.0, 1.0, 0.25, 8};
+  auto f = Matrix<double>::zeros(*gpu, 7, 3), cx = Matrix<double>::zeros(*gpu, 8, 3);
+  EXPECT_THROW(make_qho_engine(*gpu)->measure(p, f.view(), cx.view(), cx.view()), std::invalid_argument);
 }
 
 TEST(GpuQho, HmcCorrelatorMatchesExact) {
