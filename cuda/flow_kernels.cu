@@ -37,6 +37,8 @@ class CudaFlowKernels final : public FlowKernels<T> {
 
   void box_muller(MatrixView<T> z) override {
     require_contiguous(z, "z");
+    // Same contract as the CPU kernels: an odd count would leave the last uniform in place.
+    if (z.rows * z.cols % 2) throw std::invalid_argument("box_muller: needs a contiguous, even-sized matrix");
     T* zd = z.data;
     cuda::for_each_index(z.rows * z.cols / 2, [=] __device__(std::int64_t j) {
       T z0, z1;
