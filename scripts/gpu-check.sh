@@ -8,7 +8,8 @@
 # Environment:
 #   FL_GPU_CHECK_SECONDS  total budget in seconds (default 540)
 #   FL_CUDA_ARCH          CUDA architectures to build (default 90: H100/H200)
-#   FL_BENCH_FILTER       Google Benchmark regex (default: every benchmark on the cuda backend)
+#   FL_BENCH_FILTER       Google Benchmark regex (default "cuda": every benchmark with a CUDA variant,
+#                         named .../cuda/... or ..._cuda)
 #   FL_GPU_CHECK_BUILD    build directory (default build/gpu-check)
 #   FL_GPU_DEPS           folder of carried .deb files (default .gpu-deps; see scripts/gpu-deps.sh)
 # Outputs (at most 6 files, so that a device tool returning only a few files loses nothing):
@@ -27,7 +28,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 budget="${FL_GPU_CHECK_SECONDS:-540}"
 arch="${FL_CUDA_ARCH:-90}"
-filter="${FL_BENCH_FILTER:-/cuda/}"
+filter="${FL_BENCH_FILTER:-cuda}"
 build="${FL_GPU_CHECK_BUILD:-build/gpu-check}"
 deps_dir="${FL_GPU_DEPS:-.gpu-deps}"
 deadline=$(( $(date +%s) + budget ))
@@ -96,7 +97,7 @@ must_step() { step "$@" || { failed=1; exit 1; }; }
 # directory, where CMake is pointed at them. A machine that has the packages needs none.
 if compgen -G "$deps_dir/*.deb" > /dev/null; then
   root="$repo/$build/deps-root"
-  must_step deps 420 bash -c 'set -e; for deb in "$1"/*.deb; do dpkg-deb -x "$deb" "$2"; done' _ "$deps_dir" "$root"
+  must_step deps 360 bash -c 'set -e; for deb in "$1"/*.deb; do dpkg-deb -x "$deb" "$2"; done' _ "$deps_dir" "$root"
   # A system libgfortran (newer) is preferred to the carried one.
   if ldconfig -p 2> /dev/null | grep -q 'libgfortran.so.5 '; then rm -f "$root"/usr/lib/x86_64-linux-gnu/libgfortran.so.5*; fi
   multiarch="$root/usr/lib/x86_64-linux-gnu"
@@ -115,7 +116,7 @@ grep -q "CUDA backend ON" "$logs/configure.log" || { note "configure: CUDA backe
 
 # Only what this check runs: the program, the gpu test executables and the benchmarks.
 targets=$(ninja -C "$build" -t targets all 2> /dev/null || true)  # whole list first: no SIGPIPE
-gpu_targets=$(sed -n 's/^\([A-Za-z0-9_]*_gpu_tests\): .*/\1/p' <<< "$targets" | sort -u | tr '\n' ' ')
+gpu_targets=$(sed -n 's/^\([A-Za-z0-9_]*_gpu_tests\): .*/\1/p' <<< "$targets" | grep -v '^cmake_' | sort -u | tr '\n' ' ' || true)
 bench_target=""
 if grep -q '^fieldlearn-bench:' <<< "$targets"; then bench_target=fieldlearn-bench; fi
 note "gpu test targets: ${gpu_targets:-none}"
