@@ -41,7 +41,12 @@ failed=0
 note() { echo "$*" | tee -a "$summary"; }
 # Packs the step logs into $out (one file), so a partial run still returns all of them.
 save_logs() { tar -C "$logs" -czf "$out/logs.tar.gz" . 2> /dev/null || true; }
+# Also every 20 s in the background: a run killed from outside (SIGKILL, no trap) still
+# leaves the logs of the step that was running.
+( while sleep 20; do save_logs; done ) &
+saver=$!
 finish() {
+  kill "$saver" 2> /dev/null || true
   save_logs
   if [ "$failed" -eq 0 ]; then note "verdict: OK"; else note "verdict: FAILED"; fi
 }
