@@ -12,6 +12,8 @@
 #include <string>
 #include <utility>
 
+#include "core/view.hpp"
+
 namespace fl::cuda {
 
 [[noreturn]] inline void throw_cuda_failure(const char* what, const char* expr, const char* file,
@@ -98,6 +100,21 @@ void for_each_index(std::int64_t n, F f) {
   if (n <= 0) return;
   for_each_index_kernel<<<grid_size(n), kBlockSize>>>(n, f);
   FL_CUDA_CHECK_LAUNCH();
+}
+
+// Throws std::invalid_argument unless every non-empty view lives on the CUDA device: a host
+// pointer dereferenced in a kernel is a sticky cudaErrorIllegalAddress that ends the process's
+// CUDA context, so the engines check what the Backend wrappers check for the backend's ops.
+inline bool on_device_or_empty(const auto& view) {
+  if constexpr (requires { view.size; })
+    return view.size == 0 || view.device == Device::cuda;
+  else
+    return view.rows == 0 || view.cols == 0 || view.device == Device::cuda;
+}
+template <class... Views>
+void require_device_views(const char* who, const Views&... views) {
+  if (!(on_device_or_empty(views) && ...))
+    throw std::invalid_argument(std::string(who) + ": an operand is not on the cuda device");
 }
 
 // Owning device array for scratch space inside a .cu file (cudaMalloc/cudaFree, no managed

@@ -36,6 +36,7 @@ class CudaFlowKernels final : public FlowKernels<T> {
   }
 
   void box_muller(MatrixView<T> z) override {
+    cuda::require_device_views("flow kernels (cuda)", z);
     require_contiguous(z, "z");
     // Same contract as the CPU kernels: an odd count would leave the last uniform in place.
     if (z.rows * z.cols % 2) throw std::invalid_argument("box_muller: needs a contiguous, even-sized matrix");
@@ -49,6 +50,7 @@ class CudaFlowKernels final : public FlowKernels<T> {
   }
 
   void add_gaussian_log_density(MatrixView<const T> z, double constant, VectorView<double> log_q) override {
+    cuda::require_device_views("flow kernels (cuda)", z, log_q);
     const T* zd = z.data;
     double* lq = log_q.data;
     const index_t rows = z.rows, ld = z.ld;
@@ -60,6 +62,7 @@ class CudaFlowKernels final : public FlowKernels<T> {
   }
 
   void bias_activation(UnaryOp op, VectorView<const T> bias, MatrixView<T> x) override {
+    cuda::require_device_views("flow kernels (cuda)", bias, x);
     require_contiguous(x, "x");
     T* xd = x.data;
     const T* bd = bias.size > 0 ? bias.data : nullptr;
@@ -71,6 +74,7 @@ class CudaFlowKernels final : public FlowKernels<T> {
   }
 
   void activation_backward(UnaryOp op, MatrixView<const T> y, MatrixView<T> g) override {
+    cuda::require_device_views("flow kernels (cuda)", y, g);
     if (op == UnaryOp::identity) return;
     require_contiguous(y, "y");
     require_contiguous(g, "g");
@@ -82,12 +86,14 @@ class CudaFlowKernels final : public FlowKernels<T> {
   }
 
   void add_constant(VectorView<double> log_q, double value) override {
+    cuda::require_device_views("flow kernels (cuda)", log_q);
     double* lq = log_q.data;
     cuda::for_each_index(log_q.size, [=] __device__(std::int64_t b) { lq[b] += value; });
   }
 
   void affine_forward(MatrixView<T> v, MatrixView<const T> s_raw, MatrixView<const T> t, bool abs_s,
                       VectorView<double> log_q, MatrixView<T> v_copy) override {
+    cuda::require_device_views("flow kernels (cuda)", v, s_raw, t, log_q, v_copy);
     T* vd = v.data;
     T* cd = v_copy.cols > 0 ? v_copy.data : nullptr;
     const T *sd = s_raw.data, *td = t.data;
@@ -108,6 +114,7 @@ class CudaFlowKernels final : public FlowKernels<T> {
 
   void affine_backward(MatrixView<const T> v_out, MatrixView<T> g, MatrixView<const T> s_raw, bool abs_s, T w,
                        MatrixView<T> g_s_raw, MatrixView<T> g_t) override {
+    cuda::require_device_views("flow kernels (cuda)", v_out, g, s_raw, g_s_raw, g_t);
     require_contiguous(v_out, "v_out");
     require_contiguous(g, "g");
     require_contiguous(s_raw, "s_raw");
@@ -122,6 +129,7 @@ class CudaFlowKernels final : public FlowKernels<T> {
 
   index_t spline_forward(MatrixView<T> v, MatrixView<const T> theta, int K, double a,
                          VectorView<double> log_q) override {
+    cuda::require_device_views("flow kernels (cuda)", v, theta, log_q);
     T* vd = v.data;
     const T* th = theta.data;
     double* lq = log_q.data;
@@ -150,6 +158,7 @@ class CudaFlowKernels final : public FlowKernels<T> {
 
   void spline_backward(MatrixView<const T> v_in, MatrixView<const T> theta, int K, double a, T w, MatrixView<T> g,
                        MatrixView<T> g_theta) override {
+    cuda::require_device_views("flow kernels (cuda)", v_in, theta, g, g_theta);
     const T *vi = v_in.data, *th = theta.data;
     T *gd = g.data, *gth = g_theta.data;
     const index_t rows = g.rows, lg = g.ld, lv = v_in.ld, lth = theta.ld, lgth = g_theta.ld;
@@ -165,6 +174,7 @@ class CudaFlowKernels final : public FlowKernels<T> {
   }
 
   std::pair<double, double> copy_with_moments(MatrixView<const T> v, MatrixView<T> out) override {
+    cuda::require_device_views("flow kernels (cuda)", v, out);
     require_contiguous(v, "v");
     require_contiguous(out, "out");
     const index_t n = v.rows * v.cols;
@@ -177,6 +187,7 @@ class CudaFlowKernels final : public FlowKernels<T> {
 
   void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> v, double sigma, double v_mean, bool frozen,
                             MatrixView<T> g_v) override {
+    cuda::require_device_views("flow kernels (cuda)", g_x, v, g_v);
     require_contiguous(g_x, "g_x");
     require_contiguous(v, "v");
     require_contiguous(g_v, "g_v");
@@ -196,6 +207,7 @@ class CudaFlowKernels final : public FlowKernels<T> {
 
   void action(MatrixView<const T> even, MatrixView<const T> odd, const phi4::Couplings& c, VectorView<double> S, T w,
               MatrixView<T> g_even, MatrixView<T> g_odd) override {
+    cuda::require_device_views("flow kernels (cuda)", even, odd, S, g_even, g_odd);
     const int V = this->L_ * this->L_, half = V / 2;
     const index_t B = even.cols;
     if (gathered_.size() < static_cast<std::size_t>(V * B)) gathered_ = cuda::DeviceArray<T>(V * B);

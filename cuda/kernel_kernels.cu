@@ -41,6 +41,7 @@ class CudaKernelRecursionEngine final : public KernelRecursionEngine {
   void apply(const KernelRecursionParams& p, MatrixView<const double> gram, VectorView<const double> n1,
              VectorView<const double> n2, bool symmetric, MatrixView<double> nngp, MatrixView<double> ntk) override {
     if (gram.rows == 0 || gram.cols == 0) return;
+    cuda::require_device_views("kernel recursion (cuda)", gram, n1, n2, nngp, ntk);
     const dim3 block(16, 16);
     const index_t row_tiles = (gram.rows + 15) / 16, col_tiles = (gram.cols + 15) / 16;
     if (row_tiles > INT_MAX) throw std::invalid_argument("kernel recursion (cuda): too many rows");
@@ -52,6 +53,7 @@ class CudaKernelRecursionEngine final : public KernelRecursionEngine {
   void diagonal(const KernelRecursionParams& p, VectorView<const double> norms, VectorView<double> nngp,
                 VectorView<double> ntk) override {
     if (norms.size == 0) return;
+    cuda::require_device_views("kernel recursion (cuda)", norms, nngp, ntk);
     kernel_diagonal<<<cuda::grid_size(norms.size), cuda::kBlockSize>>>(p, norms.data, norms.size, nngp.data,
                                                                             ntk.data);
     FL_CUDA_CHECK(cudaGetLastError());

@@ -22,6 +22,7 @@ class CudaPhi4Engine final : public Phi4Engine {
                         std::uint64_t sweep, VectorView<double> accepted) override {
     const int V = L_ * L_;
     check(fields, accepted.size);
+    cuda::require_device_views("phi4 engine (cuda)", accepted);
     double* phi = fields.data;
     double* acc = accepted.data;
     const int* nbr = nbr_.get();
@@ -36,6 +37,7 @@ class CudaPhi4Engine final : public Phi4Engine {
     const int V = L_ * L_;
     check(fields, accepted.size);
     check(fields, delta_h.size);
+    cuda::require_device_views("phi4 engine (cuda)", accepted, delta_h);
     const std::size_t need = 3 * static_cast<std::size_t>(V) * fields.cols;
     if (scratch_.size() < need) scratch_ = cuda::DeviceArray<double>(need);
     double* phi = fields.data;
@@ -57,6 +59,7 @@ class CudaPhi4Engine final : public Phi4Engine {
 
  private:
   void check(MatrixView<double> fields, index_t n_out) const {
+    cuda::require_device_views("phi4 engine (cuda)", fields);
     if (fields.rows != L_ * L_ || fields.ld != fields.rows || n_out != fields.cols)
       throw std::invalid_argument("phi4 engine: fields must be a contiguous V x n_chains matrix");
   }

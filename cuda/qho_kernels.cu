@@ -120,6 +120,7 @@ class CudaQhoEngine final : public QhoEngine {
     for (const MatrixView<double>& out : {cx, cx3})
       if (out.rows != p.n_t || out.cols != fields.cols || out.ld < out.rows)
         throw std::invalid_argument("qho engine: correlators must be n_t x n_chains");
+    cuda::require_device_views("qho engine (cuda)", cx, cx3);
     const index_t pairs = static_cast<index_t>(p.n_t) * fields.cols;
     if (pairs == 0) return;
     measure_kernel<<<cuda::grid_size(pairs), cuda::kBlockSize>>>(p, fields.data, fields.ld, fields.cols, cx.data,
@@ -131,6 +132,7 @@ class CudaQhoEngine final : public QhoEngine {
   static constexpr int kThreads = 64;
   static unsigned blocks(index_t n) { return static_cast<unsigned>((n + kThreads - 1) / kThreads); }
   static void check(const QhoParams& p, MatrixView<const double> fields) {
+    cuda::require_device_views("qho engine (cuda)", fields);
     if (fields.rows != p.n_t || fields.ld != p.n_t)
       throw std::invalid_argument("qho engine: fields must be contiguous n_t x n_chains");
   }

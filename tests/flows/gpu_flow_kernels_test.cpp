@@ -22,5 +22,19 @@ TYPED_TEST(FlowKernelsGpu, EveryKernelMatchesCpu) {
   EXPECT_EQ(ref.at("spline outside count"), got.at("spline outside count"));
 }
 
+// A host pointer in a kernel would be a sticky illegal-address error for the whole process:
+// the CUDA kernels refuse operands that are not on the device (empty optional ones aside).
+TYPED_TEST(FlowKernelsGpu, RejectsHostOperands) {
+  using T = TypeParam;
+  const auto kernels = make_flow_kernels<T>(this->gpu(), 4);
+  auto host = Matrix<T>::from_host(this->cpu(), 8, 2, std::vector<T>(16, T(0.5)));
+  auto dev = Matrix<T>::from_host(this->gpu(), 8, 2, std::vector<T>(16, T(0.5)));
+  auto host_q = Buffer<double>::zeros(this->cpu(), 2);
+  EXPECT_THROW(kernels->box_muller(host.view()), std::invalid_argument);
+  EXPECT_THROW(kernels->add_gaussian_log_density(dev.view(), 0.0, host_q.view()), std::invalid_argument);
+  EXPECT_THROW(kernels->activation_backward(UnaryOp::tanh, host.view(), dev.view()), std::invalid_argument);
+  EXPECT_NO_THROW(kernels->bias_activation(UnaryOp::tanh, VectorView<const T>{}, dev.view()));
+}
+
 }  // namespace
 }  // namespace fl::flows::test

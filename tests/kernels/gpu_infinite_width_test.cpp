@@ -56,4 +56,17 @@ TEST(GpuInfiniteWidth, CrossKernelWithMoreColumnsThanOneGridHolds) {
   }
 }
 
+// The engine refuses host operands (a host pointer in a kernel would end the CUDA context).
+TEST(GpuInfiniteWidth, EngineRejectsHostOperands) {
+  if (!cuda_status().usable) GTEST_SKIP() << cuda_status().message;
+  auto gpu = make_backend("cuda");
+  const auto params = recursion_params(FullyConnectedSpec{});
+  const auto host = Matrix<double>::zeros(cpu_backend(), 3, 3);
+  const auto n_host = Buffer<double>::zeros(cpu_backend(), 3);
+  auto k = Matrix<double>::zeros(*gpu, 3, 3), t = Matrix<double>::zeros(*gpu, 3, 3);
+  auto engine = make_kernel_recursion_engine(*gpu);
+  EXPECT_THROW(engine->apply(params, host.view(), n_host.view(), n_host.view(), true, k.view(), t.view()),
+               std::invalid_argument);
+}
+
 }  // namespace

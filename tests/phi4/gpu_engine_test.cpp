@@ -23,5 +23,22 @@ TEST(Phi4GpuEngine, ChainsFollowTheCpuChains) {
   EXPECT_EQ(ref.at("metropolis acceptance"), got.at("metropolis acceptance"));
 }
 
+// A host pointer in a kernel would be a sticky illegal-address error for the whole process:
+// the engine must refuse operands that are not on the device.
+TEST(Phi4GpuEngine, RejectsHostOperands) {
+  if (!cuda_status().usable) GTEST_SKIP() << cuda_status().message;
+  auto gpu = make_backend("cuda");
+  auto engine = make_phi4_engine(*gpu, 4);
+  auto host_fields = Matrix<double>::zeros(cpu_backend(), 16, 3);
+  auto dev_fields = Matrix<double>::zeros(*gpu, 16, 3);
+  auto host_out = Buffer<double>::zeros(cpu_backend(), 3), dev_out = Buffer<double>::zeros(*gpu, 3);
+  const Couplings c = ising_couplings(0.5, 0.5);
+  EXPECT_THROW(engine->metropolis_sweep(host_fields.view(), c, 1.0, 1, 0, dev_out.view()), std::invalid_argument);
+  EXPECT_THROW(engine->metropolis_sweep(dev_fields.view(), c, 1.0, 1, 0, host_out.view()), std::invalid_argument);
+  EXPECT_THROW(engine->hmc_trajectory(dev_fields.view(), c, HmcParams{}, 1, 0, host_out.view(), dev_out.view()),
+               std::invalid_argument);
+  EXPECT_NO_THROW(engine->metropolis_sweep(dev_fields.view(), c, 1.0, 1, 0, dev_out.view()));
+}
+
 }  // namespace
 }  // namespace fl::phi4::test

@@ -44,6 +44,10 @@ TEST(GpuQho, MeasurementMatchesCpuForManyChains) {
   const QhoParams p{1.0, 1.0, 0.25, 8};
   auto f = Matrix<double>::zeros(*gpu, 7, 3), cx = Matrix<double>::zeros(*gpu, 8, 3);
   EXPECT_THROW(make_qho_engine(*gpu)->measure(p, f.view(), cx.view(), cx.view()), std::invalid_argument);
+  // Host operands are refused (a host pointer in a kernel would end the CUDA context).
+  auto host_fields = Matrix<double>::zeros(cpu_backend(), 8, 3);
+  EXPECT_THROW(make_qho_engine(*gpu)->measure(p, host_fields.view(), cx.view(), cx.view()), std::invalid_argument);
+  EXPECT_THROW(make_qho_engine(*gpu)->metropolis(p, host_fields.view(), 0.5, 1, 1, 0), std::invalid_argument);
 }
 
 TEST(GpuQho, HmcCorrelatorMatchesExact) {
