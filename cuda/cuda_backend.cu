@@ -90,6 +90,10 @@ class CudaBackend final : public Backend {
       FL_CUSOLVER_CHECK(st);
     }
     try {
+      // Stated, not assumed: no TF32 or other reduced-precision tensor-core paths for float
+      // GEMMs (CPU parity), and no atomics (deterministic results); both are cuBLAS's defaults.
+      FL_CUBLAS_CHECK(cublasSetMathMode(cublas_, CUBLAS_DEFAULT_MATH));
+      FL_CUBLAS_CHECK(cublasSetAtomicsMode(cublas_, CUBLAS_ATOMICS_NOT_ALLOWED));
       reduction_scratch_ = cuda::DeviceArray<double>(cuda::ops::kReductionScratch);
       dev_info_ = cuda::DeviceArray<int>(1);
     } catch (...) {
