@@ -53,10 +53,15 @@ void Backend::gemm_strided_batched(Trans ta, Trans tb, index_t batch, T alpha,
                                    index_t sB, T beta, MatrixView<T> C, index_t sC) {
   using namespace backend_detail;
   check_device(A.device), check_device(B.device), check_device(C.device);
+  check_ld("gemm_strided_batched", A), check_ld("gemm_strided_batched", B);
+  check_ld("gemm_strided_batched", C);
   const index_t m = op_rows(ta, A.rows, A.cols), k = op_cols(ta, A.rows, A.cols);
   const index_t kb = op_rows(tb, B.rows, B.cols), n = op_cols(tb, B.rows, B.cols);
   if (k != kb || C.rows != m || C.cols != n || batch < 0 || sA < 0 || sB < 0 || sC <= 0)
     shape_error("gemm_strided_batched", "inconsistent shapes or strides");
+  // Batches of C may not overlap: they are written concurrently (A and B may be shared, sA = 0).
+  if (batch > 1 && n > 0 && sC < C.ld * (n - 1) + m)
+    shape_error("gemm_strided_batched", "the stride of C makes batches overlap");
   if (batch == 0 || m == 0 || n == 0) return;
   do_gemm_strided_batched(ta, tb, batch, alpha, A, sA, B, sB, beta, C, sC);
 }
@@ -65,6 +70,7 @@ template <class T>
 void Backend::syrk(Trans trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C) {
   using namespace backend_detail;
   check_device(A.device), check_device(C.device);
+  check_ld("syrk", A), check_ld("syrk", C);
   const index_t n = trans == Trans::no ? A.rows : A.cols;
   if (C.rows != n || C.cols != n) shape_error("syrk", "C must be square of size op(A).rows");
   if (n == 0) return;

@@ -109,6 +109,10 @@ TEST(CpuGemm, InvalidLeadingDimensionIsRejectedByEveryMatrixOp) {
   EXPECT_THROW(be.gemm_strided_batched<double>(Trans::no, Trans::no, 2, 1.0, bad, 0, good, 0, 0.0,
                                                good, 64),
                std::invalid_argument);
+  // Batches of C written concurrently may not overlap (stride 63 < 8 * 7 + 8).
+  EXPECT_THROW(be.gemm_strided_batched<double>(Trans::no, Trans::no, 2, 1.0, good, 0, good, 0, 0.0,
+                                               good, 63),
+               std::invalid_argument);
 }
 
 // Batched products, each operand packed with its own stride; stride 0 broadcasts.
