@@ -131,6 +131,11 @@ class CpuCdKernels final : public CdKernels {
     if (S != nullptr) bernoulli_draws(key, step, static_cast<std::int64_t>(n) * B, P, S);
   }
 
+  void transpose(const float* A, int rows, int cols, float* AT) override {
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c) AT[c + static_cast<std::int64_t>(cols) * r] = A[r + static_cast<std::int64_t>(rows) * c];
+  }
+
   double bias_gradients(const float* X, const float* Z, int n_v, int n_h, int B, float* gb, float* gc) override {
     const float scale = -1.0f / static_cast<float>(B);
     const float* V0 = X;

@@ -16,6 +16,7 @@ FusedCd::FusedCd(Backend& backend, int n_v, int n_h, const std::vector<std::uint
   params_ = Buffer<float>(be_, n_params);
   grad_ = Buffer<float>::zeros(be_, n_params);
   velocity_ = Buffer<float>::zeros(be_, n_params);
+  WT_ = Buffer<float>(be_, static_cast<index_t>(n_h) * n_v);
   X_ = Buffer<float>::zeros(be_, static_cast<index_t>(n_v) * 2 * B_);
   Z_ = Buffer<float>::zeros(be_, static_cast<index_t>(n_h) * 2 * B_);
   H_ = Buffer<float>::zeros(be_, static_cast<index_t>(n_h) * B_);
@@ -56,37 +57,48 @@ double FusedCd::compute_gradient(int k, std::uint64_t& rng_step) {
   const float* c = b + n_v_;
   const PhiloxKey key{opt_.seed, 1};
   MatrixView<const float> W(params_.data(), n_h_, n_v_, dev);
+  // The visible GEMM as NN with a transposed copy of W when the batch is large enough for
+  // the copy to pay (OpenBLAS's NN small-matrix kernel is ~20 % faster than TN).
+  const bool use_wt = B_ >= 32;
+  if (use_wt) kernels_->transpose(params_.data(), n_h_, n_v_, WT_.data());
+  MatrixView<const float> WT(WT_.data(), n_v_, n_h_, dev);
   float* V0 = X_.data();
   float* Vk = X_.data() + static_cast<index_t>(n_v_) * B_;
   float* PH0 = Z_.data();
   float* PHk = Z_.data() + static_cast<index_t>(n_h_) * B_;
-  auto hidden_logits = [&](float* V, float* Z, int cols) {
-    be_.gemm<float>(Trans::no, Trans::no, 1.0f, W, MatrixView<const float>(V, n_v_, cols, dev), 0.0f,
-                    MatrixView<float>(Z, n_h_, cols, dev));
+  auto hidden_logits = [&](float* V, float* Z) {
+    be_.gemm<float>(Trans::no, Trans::no, 1.0f, W, MatrixView<const float>(V, n_v_, B_, dev), 0.0f,
+                    MatrixView<float>(Z, n_h_, B_, dev));
   };
   // Positive phase, and the start of the negative chain (data for CD, persistent for PCD).
   if (opt_.persistent && chains_started_) {
-    hidden_logits(V0, PH0, 2 * B_);  // both halves in one GEMM
+    hidden_logits(V0, PH0);
+    hidden_logits(Vk, PHk);
     kernels_->sample(PH0, c, n_h_, B_, key, 0, PH0, nullptr, 1.0f);
     kernels_->sample(PHk, c, n_h_, B_, key, rng_step++, PHk, H_.data(), 1.0f);
   } else {
-    hidden_logits(V0, PH0, B_);
+    hidden_logits(V0, PH0);
     kernels_->sample(PH0, c, n_h_, B_, key, rng_step++, PH0, H_.data(), 1.0f);
   }
   for (int t = 1; t <= k; ++t) {
-    be_.gemm<float>(Trans::yes, Trans::no, 1.0f, W, MatrixView<const float>(H_.data(), n_h_, B_, dev), 0.0f,
-                    MatrixView<float>(PV_.data(), n_v_, B_, dev));
+    MatrixView<const float> H(H_.data(), n_h_, B_, dev);
+    MatrixView<float> PV(PV_.data(), n_v_, B_, dev);
+    if (use_wt) be_.gemm<float>(Trans::no, Trans::no, 1.0f, WT, H, 0.0f, PV);
+    else be_.gemm<float>(Trans::yes, Trans::no, 1.0f, W, H, 0.0f, PV);
     kernels_->sample(PV_.data(), b, n_v_, B_, key, rng_step++, PV_.data(), Vk, 1.0f);
-    hidden_logits(Vk, PHk, B_);
+    hidden_logits(Vk, PHk);
     if (t < k) kernels_->sample(PHk, c, n_h_, B_, key, rng_step++, PHk, H_.data(), 1.0f);
     else kernels_->sample(PHk, c, n_h_, B_, key, 0, PHk, nullptr, -1.0f);  // probabilities, negated
   }
   chains_started_ = true;
-  // Descent direction: gW = -(1/B) [PH0 | -PH_k] [V0 | V_k]^T in one GEMM.
-  be_.gemm<float>(Trans::no, Trans::yes, -1.0f / static_cast<float>(B_),
-                  MatrixView<const float>(Z_.data(), n_h_, 2 * B_, dev),
-                  MatrixView<const float>(X_.data(), n_v_, 2 * B_, dev), 0.0f,
-                  MatrixView<float>(grad_.data(), n_h_, n_v_, dev));
+  // Descent direction: gW = -(1/B) (PH0 V0^T + (-PH_k) V_k^T). Two GEMMs with inner size B
+  // rather than one with 2B: OpenBLAS takes its small-matrix path for these (25 % faster).
+  const float scale = -1.0f / static_cast<float>(B_);
+  MatrixView<float> gW(grad_.data(), n_h_, n_v_, dev);
+  be_.gemm<float>(Trans::no, Trans::yes, scale, MatrixView<const float>(PH0, n_h_, B_, dev),
+                  MatrixView<const float>(V0, n_v_, B_, dev), 0.0f, gW);
+  be_.gemm<float>(Trans::no, Trans::yes, scale, MatrixView<const float>(PHk, n_h_, B_, dev),
+                  MatrixView<const float>(Vk, n_v_, B_, dev), 1.0f, gW);
   return kernels_->bias_gradients(X_.data(), Z_.data(), n_v_, n_h_, B_, grad_.data() + nw, grad_.data() + nw + n_v_);
 }
 

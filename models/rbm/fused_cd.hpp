@@ -5,8 +5,9 @@
 //     AIS weights and exact log Z stay in double elsewhere),
 //   - every buffer allocated once, data columns gathered straight from the uint8 rows,
 //   - the sigmoid fused with the Bernoulli draw and the bias add (one device kernel),
-//   - the weight gradient as ONE GEMM: G = -(1/B) [PH0 | -PH_k] [V0 | V_k]^T (the negative
-//     phase is written negated), in the descent sign that Backend::sgd_step expects.
+//   - the negative-phase probabilities written negated, so the weight gradient is two GEMMs
+//     accumulating into one buffer, G = -(1/B) (PH0 V0^T + (-PH_k) V_k^T), in the descent
+//     sign that Backend::sgd_step expects.
 // The GEMMs and the SGD step go through the Backend; only the elementwise parts are
 // device-specific (CdKernels: vectorised CPU loops here, kernels in cuda/rbm_kernels.cu).
 #include <cstdint>
@@ -29,6 +30,8 @@ class CdKernels {
   // Backend::fill_bernoulli<double>, element i = flat index), else 0. Draws need sign = 1.
   virtual void sample(const float* Z, const float* bias, int n, int B, PhiloxKey key, std::uint64_t step, float* P,
                       float* S, float sign) = 0;
+  // AT (cols x rows) = A^T for the rows x cols matrix A.
+  virtual void transpose(const float* A, int rows, int cols, float* AT) = 0;
   // From X = [V0 | V_k] (n_v x 2B) and Z = [PH0 | -PH_k] (n_h x 2B): the descent-direction
   // bias gradients gb = -(1/B) sum_b (V0 - V_k), gc = -(1/B) sum_b (PH0 - PH_k); returns
   // sum (V0 - V_k)^2.
@@ -77,6 +80,7 @@ class FusedCd {
   Buffer<std::uint8_t> device_data_;  // non-CPU backends only
   Buffer<std::int64_t> device_rows_;
   Buffer<float> params_, grad_, velocity_;  // [W | b | c]
+  Buffer<float> WT_;                         // W^T: the visible GEMM as NN (faster in OpenBLAS than TN)
   Buffer<float> X_, Z_, H_, PV_;            // [V0 | V_k], [PH0 | -PH_k], hidden samples, visible logits
   bool chains_started_ = false;
 };
