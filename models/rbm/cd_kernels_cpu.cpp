@@ -77,33 +77,49 @@ void bernoulli_draws(PhiloxKey key, std::uint64_t step, std::int64_t n, const fl
     const __m512d u = _mm512_mul_pd(_mm512_add_pd(_mm512_cvtepu64_pd(bits), half), scale);
     return _mm512_cmp_pd_mask(u, _mm512_cvtps_pd(p), _CMP_LT_OQ);
   };
-  for (; i + 32 <= n; i += 32) {
+  // kGroups independent groups of 16 blocks per iteration: the 10 rounds are a serial
+  // dependency chain (multiply latency), so interleaving groups keeps the multipliers busy.
+  constexpr int kGroups = 4;
+  for (; i + 32 * kGroups <= n; i += 32 * kGroups) {
     const std::uint64_t lane0 = static_cast<std::uint64_t>(i / 2);
-    if (static_cast<std::uint32_t>(lane0) > 0xFFFFFFFFu - 15u) break;  // the low counter word would carry
-    __m512i c0 = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(lane0))), iota);
-    __m512i c1 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(lane0 >> 32)));
-    __m512i c2 = step_lo, c3 = step_hi;
-    for (int r = 0; r < 10; ++r) {
-      __m512i hi0, lo0, hi1, lo1;
-      mulhilo16(c0, m0, hi0, lo0);
-      mulhilo16(c2, m1, hi1, lo1);
-      c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi32(static_cast<int>(k0[r])));
-      c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi32(static_cast<int>(k1[r])));
-      c1 = lo1, c3 = lo0;
+    if (static_cast<std::uint32_t>(lane0) > 0xFFFFFFFFu - 16u * kGroups) break;  // the low counter word would carry
+    __m512i c0[kGroups], c1[kGroups], c2[kGroups], c3[kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+      const auto first = static_cast<std::uint32_t>(lane0) + 16u * static_cast<std::uint32_t>(g);
+      c0[g] = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(first)), iota);
+      c1[g] = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(lane0 >> 32)));
+      c2[g] = step_lo, c3[g] = step_hi;
     }
-    // Lane l holds elements 2l (words 0, 1) and 2l + 1 (words 2, 3).
-    const __m512 p_lo = _mm512_loadu_ps(P + i), p_hi = _mm512_loadu_ps(P + i + 16);
-    const __m512 p_even = _mm512_permutex2var_ps(p_lo, even_idx, p_hi);
-    const __m512 p_odd = _mm512_permutex2var_ps(p_lo, odd_idx, p_hi);
-    const unsigned even = less8(_mm512_castsi512_si256(c0), _mm512_castsi512_si256(c1), _mm512_castps512_ps256(p_even)) |
-                          less8(_mm512_extracti64x4_epi64(c0, 1), _mm512_extracti64x4_epi64(c1, 1),
-                                _mm512_extractf32x8_ps(p_even, 1)) << 8;
-    const unsigned odd = less8(_mm512_castsi512_si256(c2), _mm512_castsi512_si256(c3), _mm512_castps512_ps256(p_odd)) |
-                         less8(_mm512_extracti64x4_epi64(c2, 1), _mm512_extracti64x4_epi64(c3, 1),
-                               _mm512_extractf32x8_ps(p_odd, 1)) << 8;
-    const unsigned mask = _pdep_u32(even, 0x55555555u) | _pdep_u32(odd, 0xAAAAAAAAu);
-    _mm512_storeu_ps(S + i, _mm512_maskz_mov_ps(static_cast<__mmask16>(mask), ones));
-    _mm512_storeu_ps(S + i + 16, _mm512_maskz_mov_ps(static_cast<__mmask16>(mask >> 16), ones));
+    for (int r = 0; r < 10; ++r) {
+      const __m512i key0 = _mm512_set1_epi32(static_cast<int>(k0[r])), key1 = _mm512_set1_epi32(static_cast<int>(k1[r]));
+      for (int g = 0; g < kGroups; ++g) {
+        __m512i hi0, lo0, hi1, lo1;
+        mulhilo16(c0[g], m0, hi0, lo0);
+        mulhilo16(c2[g], m1, hi1, lo1);
+        // hi ^ c ^ key in one ternary-logic op (truth table 0x96 = three-way xor).
+        c0[g] = _mm512_ternarylogic_epi32(hi1, c1[g], key0, 0x96);
+        c2[g] = _mm512_ternarylogic_epi32(hi0, c3[g], key1, 0x96);
+        c1[g] = lo1, c3[g] = lo0;
+      }
+    }
+    for (int g = 0; g < kGroups; ++g) {
+      // Lane l of the group holds elements 2l (words 0, 1) and 2l + 1 (words 2, 3).
+      const std::int64_t e = i + 32 * g;
+      const __m512 p_lo = _mm512_loadu_ps(P + e), p_hi = _mm512_loadu_ps(P + e + 16);
+      const __m512 p_even = _mm512_permutex2var_ps(p_lo, even_idx, p_hi);
+      const __m512 p_odd = _mm512_permutex2var_ps(p_lo, odd_idx, p_hi);
+      const unsigned even =
+          less8(_mm512_castsi512_si256(c0[g]), _mm512_castsi512_si256(c1[g]), _mm512_castps512_ps256(p_even)) |
+          less8(_mm512_extracti64x4_epi64(c0[g], 1), _mm512_extracti64x4_epi64(c1[g], 1), _mm512_extractf32x8_ps(p_even, 1))
+              << 8;
+      const unsigned odd =
+          less8(_mm512_castsi512_si256(c2[g]), _mm512_castsi512_si256(c3[g]), _mm512_castps512_ps256(p_odd)) |
+          less8(_mm512_extracti64x4_epi64(c2[g], 1), _mm512_extracti64x4_epi64(c3[g], 1), _mm512_extractf32x8_ps(p_odd, 1))
+              << 8;
+      const unsigned mask = _pdep_u32(even, 0x55555555u) | _pdep_u32(odd, 0xAAAAAAAAu);
+      _mm512_storeu_ps(S + e, _mm512_maskz_mov_ps(static_cast<__mmask16>(mask), ones));
+      _mm512_storeu_ps(S + e + 16, _mm512_maskz_mov_ps(static_cast<__mmask16>(mask >> 16), ones));
+    }
   }
 #endif
   for (; i < n; ++i) S[i] = uniform_at(key, step, static_cast<std::uint64_t>(i), 0.0) < static_cast<double>(P[i]) ? 1.0f : 0.0f;
