@@ -1,7 +1,8 @@
 // CPU side of the fused CD update (models/rbm/fused_cd.hpp): plain loops written so that GCC
-// vectorises them (AVX-512 on the development machine). Single-threaded on purpose: one
-// update of a 64 x 64 machine at batch 200 is ~100 us of work, below what an OpenMP team
-// start-up pays back; parallelism belongs to whole machines (temperatures), not to one update.
+// vectorises them, plus AVX-512 intrinsics for the Philox draws (with a portable scalar
+// fallback). Single-threaded on purpose: one update of a 64 x 64 machine at batch 200 is
+// ~130 us of work, below what an OpenMP team start-up pays back on a shared machine;
+// parallelism belongs to whole machines (temperatures), not to one update.
 #include <bit>
 #if defined(__AVX512F__)
 #include <immintrin.h>
