@@ -23,8 +23,8 @@ std::vector<std::uint8_t> random_rows(std::int64_t n, int n_v) {
   return v;
 }
 
-// Args: n_samples, n_v (= n_h), batch size.
-void BM_rbm_cd1_epoch_cpu(benchmark::State& state) {
+// One epoch of CD-1 or PCD-1 over n fair-bit rows. Args: n_samples, n_v (= n_h), batch size.
+void run_epochs(benchmark::State& state, bool persistent, bool fused) {
   const std::int64_t n = state.range(0);
   const int n_v = static_cast<int>(state.range(1));
   const auto data = random_rows(n, n_v);
@@ -32,11 +32,18 @@ void BM_rbm_cd1_epoch_cpu(benchmark::State& state) {
   rbm.init_normal(0.01, 1);
   TrainOptions opt;
   opt.batch_size = static_cast<int>(state.range(2));
+  opt.persistent = persistent;
+  opt.fused = fused;
   RbmTrainer trainer(rbm, data, opt);
   for (auto _ : state) benchmark::DoNotOptimize(trainer.epoch(0.1, 1));
   state.counters["samples_per_s"] = benchmark::Counter(static_cast<double>(n) * state.iterations(),
                                                        benchmark::Counter::kIsRate);
 }
+// The fused float path (what training uses) and the generic double path (the reference).
+void BM_rbm_cd1_epoch_cpu(benchmark::State& state) { run_epochs(state, false, true); }
+void BM_rbm_pcd1_epoch_cpu(benchmark::State& state) { run_epochs(state, true, true); }
+void BM_rbm_cd1_epoch_generic_cpu(benchmark::State& state) { run_epochs(state, false, false); }
+void BM_rbm_pcd1_epoch_generic_cpu(benchmark::State& state) { run_epochs(state, true, false); }
 
 // Args: n_v (= n_h), chains.
 void BM_rbm_gibbs_cpu(benchmark::State& state) {
@@ -67,5 +74,8 @@ void BM_rbm_ais_cpu(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_rbm_cd1_epoch_cpu)->Args({10000, 64, 200})->Args({10000, 64, 10})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_rbm_pcd1_epoch_cpu)->Args({10000, 64, 200})->Args({10000, 64, 10})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_rbm_cd1_epoch_generic_cpu)->Args({10000, 64, 200})->Args({10000, 64, 10})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_rbm_pcd1_epoch_generic_cpu)->Args({10000, 64, 200})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_rbm_gibbs_cpu)->Args({64, 1000})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_rbm_ais_cpu)->Args({64, 14500, 100})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);

@@ -42,6 +42,7 @@ batch_size = 200
 momentum = 0.0
 weight_decay = 0.0
 persistent = false        # PCD-k instead of CD-k
+fused = true              # float fused CD path; false: the double-precision generic reference path
 stage_learning_rates = [0.1, 0.01, 0.0001]
 stage_k = [1, 5, 5]
 stage_epochs = [3000, 1000, 1000]
@@ -52,6 +53,10 @@ log_z = "auto"            # exact | ais | auto (exact when the smaller layer has
 ais_betas = 14500
 ais_runs = 100
 ll_max_configs = 10000    # data rows used for the average log-likelihood
+
+[couplings]
+spin_samples = 2000       # uniform spin configurations for the +-1-language couplings when n_v > 20
+                          # (Monte Carlo with error bars; exact Walsh transform when n_v <= 20)
 
 [sampling]                # RBM Gibbs chains for the Ising observables
 chains = 100
@@ -77,6 +82,9 @@ rbm_ising::StudySettings settings_from(const Config& c, std::uint32_t seed) {
   s.train.momentum = c.get_double("train.momentum");
   s.train.weight_decay = c.get_double("train.weight_decay");
   s.train.persistent = c.get_bool("train.persistent");
+  s.train.fused = c.get_bool("train.fused");
+  s.spin_samples = c.get_int("couplings.spin_samples");
+  require(s.spin_samples >= 2, "couplings.spin_samples: need at least 2");
   s.train.seed = seed;
   const auto lr = c.get_double_list("train.stage_learning_rates");
   const auto k = c.get_int_list("train.stage_k");

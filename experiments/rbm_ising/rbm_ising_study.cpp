@@ -12,6 +12,7 @@
 #include "models/rbm/couplings.hpp"
 #include "models/rbm/ising_analysis.hpp"
 #include "models/rbm/rbm_exact.hpp"
+#include "models/rbm/spin_couplings.hpp"
 
 namespace fl::rbm_ising {
 namespace {
@@ -22,6 +23,39 @@ nlohmann::json thermo_json(const ising::ThermoEstimate& e) {
 }
 
 }  // namespace
+
+void Study::add_spin_couplings(nlohmann::json& j, const rbm::RbmParams& p, const ising::IsingLattice& lat,
+                               const std::string& tag, double T) const {
+  const int n = p.n_v;
+  std::vector<double> K2(static_cast<std::size_t>(n) * n, 0.0), K2_err(K2.size(), 0.0);
+  if (n <= 20) {
+    const auto K = rbm::spin_couplings_all(p);
+    for (int a = 0; a < n; ++a)
+      for (int b = a + 1; b < n; ++b)
+        K2[static_cast<std::size_t>(a) * n + b] = K2[static_cast<std::size_t>(b) * n + a] = K[(1u << a) | (1u << b)];
+    j["k2_method"] = "exact";
+  } else {
+    const auto e = rbm::spin_couplings_mc(p, s_.spin_samples, s_.seed + 29);
+    K2 = e.K2, K2_err = e.K2_err;
+    j["k2_method"] = "monte_carlo";
+    j["k2_samples"] = s_.spin_samples;
+  }
+  write_npy(out_ / ("k2_" + tag + ".npy"), K2, {n, n});
+  const auto cs = rbm::coupling_stats(K2, lat);
+  // The pairs share the Monte Carlo samples, so the error of their mean is bounded by the
+  // mean of their errors (not divided by sqrt(pairs)).
+  double err_sum = 0, err_max = 0;
+  const auto bonds = ising::bond_list(lat);
+  for (const auto& [a, b] : bonds) err_sum += K2_err[static_cast<std::size_t>(a) * n + b];
+  for (double e : K2_err) err_max = std::max(err_max, e);
+  j["k2_nn_mean"] = cs.nn_mean;
+  j["k2_nn_mean_err"] = bonds.empty() ? 0.0 : err_sum / static_cast<double>(bonds.size());
+  j["k2_nn_std"] = cs.nn_std;
+  j["k2_nn_expected"] = 1.0 / T;
+  j["k2_other_max_abs"] = cs.other_max_abs;
+  j["k2_other_mean_abs"] = cs.other_mean_abs;
+  j["k2_max_err"] = err_max;
+}
 
 void Study::check_feasible(int n_v) const {
   const int n_h = s_.n_hidden > 0 ? s_.n_hidden : n_v;
@@ -120,13 +154,18 @@ nlohmann::json Study::run_temperature(const ising::IsingLattice& lat, const isin
                       {"j2_other_mean_abs", cs.other_mean_abs},
                       {"j3_path_max_abs", rbm::max_abs_j3_on_paths(p, lat)},
                       {"rbm", thermo_json(rbm_obs)}};
+  add_spin_couplings(j, p, lat, tag, T);
   if (lat.dim == 2) {
     j["h_vertical_mean"] = cs.vertical_h_mean;
     j["h_vertical_std"] = cs.vertical_h_std;
   }
+  // Statistical error of the data average in the log-likelihood (separate from the AIS error).
+  const double ll_data_err = rbm::free_energy_standard_error(p, data.configs, s_.ll_max_configs);
+  j["loglik_data_err"] = ll_data_err;
   if (have_exact) {
     j["entropy_exact"] = exact.entropy;
     j["loglik_bound"] = -exact.entropy;
+    j["loglik_minus_bound_sigma"] = (last.ll + exact.entropy) / std::hypot(ll_data_err, last.err);
     nlohmann::json ex = {{"e", exact.e}, {"cv", exact.cv}, {"ln_z", exact.ln_z}};
     if (std::isfinite(exact.abs_m)) ex["abs_m"] = exact.abs_m, ex["chi"] = exact.chi;
     j["exact"] = ex;

@@ -11,6 +11,7 @@
 
 #include "core/backend.hpp"
 #include "models/lattice/ising/generate.hpp"
+#include "models/rbm/rbm.hpp"
 #include "models/rbm/sampler.hpp"
 #include "models/rbm/trainer.hpp"
 
@@ -27,6 +28,7 @@ struct StudySettings {
   int ais_betas = 14500;
   int ais_runs = 100;
   std::int64_t ll_max_configs = 10000;
+  std::int64_t spin_samples = 2000;  // Monte Carlo +-1-language couplings (n_v > 20)
   rbm::GibbsOptions gibbs;
 };
 
@@ -44,6 +46,11 @@ class Study {
                                  const std::string& tag, bool have_mc);
 
  private:
+  // The +-1-language two-body couplings K2 (exact for n_v <= 20, Monte Carlo otherwise): writes
+  // k2_<tag>.npy and the k2_* metrics (a perfect machine has K2 = J/T on bonds, 0 elsewhere).
+  void add_spin_couplings(nlohmann::json& j, const rbm::RbmParams& p, const ising::IsingLattice& lat,
+                          const std::string& tag, double T) const;
+
   Backend& backend_;
   StudySettings s_;
   std::filesystem::path out_;

@@ -118,4 +118,20 @@ double mean_free_energy(const RbmParams& p, const std::vector<std::uint8_t>& row
   return s / static_cast<double>(use);
 }
 
+double free_energy_standard_error(const RbmParams& p, const std::vector<std::uint8_t>& rows, std::int64_t max_rows) {
+  const int n = p.n_v;
+  const std::int64_t use = std::min(static_cast<std::int64_t>(rows.size() / n), max_rows);
+  if (use < 2) return 0.0;
+  double s = 0, s2 = 0;
+#pragma omp parallel for reduction(+ : s, s2) schedule(static) if (use * n * p.n_h >= (1 << 18))
+  for (std::int64_t k = 0; k < use; ++k) {
+    std::vector<double> v(rows.begin() + k * n, rows.begin() + (k + 1) * n);
+    const double f = free_energy(p, v.data());
+    s += f, s2 += f * f;
+  }
+  const double mean = s / static_cast<double>(use);
+  const double var = std::max(0.0, s2 / static_cast<double>(use) - mean * mean) * use / (use - 1.0);
+  return std::sqrt(var / static_cast<double>(use));
+}
+
 }  // namespace fl::rbm

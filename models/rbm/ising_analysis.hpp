@@ -39,5 +39,8 @@ ising::ThermoEstimate observables_of_samples(const std::vector<std::uint8_t>& sa
 
 // Mean log-likelihood -<F>_data - log Z over (at most max_rows) data rows, and <F>_data.
 double mean_free_energy(const RbmParams& p, const std::vector<std::uint8_t>& rows, std::int64_t max_rows);
+// Standard error of that data average, sd(F) / sqrt(rows): the statistical error of a
+// log-likelihood measured on a finite sample (rows treated as independent draws).
+double free_energy_standard_error(const RbmParams& p, const std::vector<std::uint8_t>& rows, std::int64_t max_rows);
 
 }  // namespace fl::rbm

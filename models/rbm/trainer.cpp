@@ -35,6 +35,9 @@ RbmTrainer::RbmTrainer(Rbm& rbm, const std::vector<std::uint8_t>& data, const Tr
   ones_ = Buffer<double>(be, B_);
   be.fill(ones_.view(), 1.0);
   host_batch_.resize(static_cast<std::size_t>(n_v) * B_);
+  if (opt_.fused)
+    fused_ = std::make_unique<FusedCd>(
+        be, n_v, n_h, data, FusedCdOptions{opt_.batch_size, opt_.persistent, opt_.momentum, opt_.weight_decay, opt_.seed});
 }
 
 void RbmTrainer::load_batch(const std::vector<std::uint8_t>& rows, std::int64_t first,
@@ -83,6 +86,10 @@ double RbmTrainer::compute_gradient(int k) {
 
 RbmParams RbmTrainer::gradient(const std::vector<std::uint8_t>& batch, int k) {
   require(batch.size() == static_cast<std::size_t>(B_) * rbm_.n_v(), "gradient: batch must hold batch_size rows");
+  if (fused_) {
+    fused_->load(rbm_);
+    return fused_->gradient(batch, k, rng_step_);
+  }
   load_batch(batch, 0, nullptr);
   compute_gradient(k);
   const auto g = grad_.to_host();
@@ -105,6 +112,13 @@ double RbmTrainer::epoch(double learning_rate, int k) {
     std::swap(order[i], order[static_cast<std::int64_t>(r % static_cast<std::uint64_t>(i + 1))]);
   }
   const std::int64_t n_batches = n_samples_ / B_;  // the incomplete tail is left for the next shuffle
+  if (fused_) {
+    fused_->load(rbm_);
+    const double recon = fused_->run_updates(order, n_batches, learning_rate, k, rng_step_);
+    fused_->store(rbm_);
+    updates_ += n_batches;
+    return recon / static_cast<double>(n_batches);
+  }
   const index_t nw = rbm_.w_size();
   const SgdParams w_step{learning_rate, opt_.momentum, opt_.weight_decay};
   const SgdParams bias_step{learning_rate, opt_.momentum, 0.0};

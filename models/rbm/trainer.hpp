@@ -4,10 +4,15 @@
 //   dW = <p(h|v) v^T>_data - <p(h|v_k) v_k^T>,  db = <v>_data - <v_k>,  dc = <p(h|v)>_data - <p(h|v_k)>.
 // CD-k restarts the negative chains at the mini-batch; PCD-k keeps one persistent chain per
 // mini-batch column. Staged schedules run (lr, k, epochs) stages one after the other.
+// Two implementations of the same update: the fused float path (models/rbm/fused_cd.hpp,
+// the default) and the generic double-precision path through Backend ops (the reference in
+// tests; same random numbers).
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/buffer.hpp"
+#include "models/rbm/fused_cd.hpp"
 #include "models/rbm/rbm.hpp"
 
 namespace fl::rbm {
@@ -23,6 +28,7 @@ struct TrainOptions {
   double momentum = 0.0;
   double weight_decay = 0.0;  // on W only
   bool persistent = false;    // PCD-k instead of CD-k
+  bool fused = true;          // float fused path; false: the generic double reference path
   std::uint32_t seed = 1;
 };
 void validate(const TrainOptions& o, const std::vector<TrainStage>& stages);
@@ -45,7 +51,7 @@ class RbmTrainer {
 
   std::int64_t updates() const { return updates_; }
   // The negative chains' current visible states (n_v x batch), e.g. for free-energy gaps.
-  std::vector<double> negative_samples() const { return V_.to_host(); }
+  std::vector<double> negative_samples() const { return fused_ ? fused_->negative_samples() : V_.to_host(); }
 
  private:
   void load_batch(const std::vector<std::uint8_t>& rows, std::int64_t first, const std::vector<std::int64_t>* order);
@@ -62,6 +68,7 @@ class RbmTrainer {
   std::int64_t updates_ = 0, epochs_ = 0;
   std::uint64_t rng_step_ = 0;
   std::vector<double> host_batch_;
+  std::unique_ptr<FusedCd> fused_;
 };
 
 }  // namespace fl::rbm

@@ -76,9 +76,14 @@ def plot(run_dir: Path) -> None:
         if all("h_vertical_mean" in t for t in temps):
             ax.errorbar(x + 0.002, [t["h_vertical_mean"] for t in temps], yerr=[t["h_vertical_std"] for t in temps],
                         fmt="s", ms=3, capsize=2, label="vertical pairs, no wrap")
+        if all("k2_nn_mean" in t for t in temps):
+            # +-1 language: K2 = J/T on bonds, so K2/2 is on the same 1/(2T) line (error bars:
+            # spread over bonds; the Monte Carlo error of the mean is k2_nn_mean_err).
+            ax.errorbar(x - 0.002, [t["k2_nn_mean"] / 2 for t in temps], yerr=[t["k2_nn_std"] / 2 for t in temps],
+                        fmt="^", ms=3, capsize=2, label="K2/2 (±1 language)")
         ax.plot(x, x, "k-", lw=1, label="Ising: 1/(2T)")
         ax.set_xlabel("1/(2T)")
-        ax.set_ylabel("J2 / 8")
+        ax.set_ylabel("J2 / 8, K2 / 2")
         ax.legend(fontsize=8)
         fig.tight_layout()
         fig.savefig(run_dir / "couplings_nn.png", dpi=120)
