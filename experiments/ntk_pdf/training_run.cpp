@@ -106,6 +106,13 @@ TrainingHistory run(Backend& backend, const TrainingSettings& s, const pdf::FitP
   std::vector<Eigen::MatrixXd> prev_theta;
   if (start > 0) prev_theta = trainer.ntk();
 
+  // The networks themselves (replica r = row r, MlpSpec layout) and Theta_0, so that other
+  // programs can reproduce the run's kernels and gradients (bench/peers/ntk_compare.py).
+  auto write_parameters = [&](const std::string& name) {
+    if (s.resume_dir.empty()) return;
+    const auto p = net.parameters_host();
+    write_matrix(s.resume_dir / (s.label + name), Eigen::Map<const Eigen::Matrix<T, -1, -1>>(p.data(), net.n_params(), R).template cast<double>());
+  };
   auto checkpoint = [&](std::int64_t epoch) {
     const Eigen::Index c = static_cast<Eigen::Index>(epoch / s.checkpoint_every);
     h.epochs.push_back(epoch);
@@ -121,13 +128,21 @@ TrainingHistory run(Backend& backend, const TrainingSettings& s, const pdf::FitP
     h.eigenvalues.row(c) = eig_mean.transpose();
     if (std::find(s.keep_theta_at.begin(), s.keep_theta_at.end(), epoch) != s.keep_theta_at.end())
       h.theta[epoch] = theta;
+    if (epoch == 0 && !s.resume_dir.empty()) {
+      Eigen::MatrixXd all(ng * ng, R);
+      for (Eigen::Index r = 0; r < R; ++r) all.col(r) = theta[r].reshaped();
+      write_matrix(s.resume_dir / (s.label + "ntk_init.npy"), all);
+    }
     prev_theta = std::move(theta);
   };
 
   // Epochs already recorded before the snapshot: rebuild the bookkeeping only.
   for (std::int64_t e = 0; e <= start && start > 0; e += s.checkpoint_every) h.epochs.push_back(e);
   h.epochs.resize(h.f.size());
-  if (start == 0) checkpoint(0);
+  if (start == 0) {
+    checkpoint(0);
+    write_parameters("params_init.npy");
+  }
   Progress progress(s.label.empty() ? "train" : s.label + "train", s.epochs, quiet);
   for (std::int64_t e = start + 1; e <= s.epochs; ++e) {
     trainer.step();
@@ -138,6 +153,7 @@ TrainingHistory run(Backend& backend, const TrainingSettings& s, const pdf::FitP
     }
   }
   progress.finish();
+  write_parameters("params_final.npy");
   // A finished run needs no snapshot: drop it so the run directory holds results only.
   if (!s.resume_dir.empty())
     for (const auto& entry : std::filesystem::directory_iterator(s.resume_dir))
