@@ -84,6 +84,23 @@ std::int64_t load_snapshot(const Snapshot& s, nn::EnsembleMlp<T>& net, TrainingH
   return epoch;
 }
 
+// Gradient descent on the (locally) quadratic loss is stable while eta lambda_max(Theta M) < 2;
+// a replica beyond that diverges to inf/NaN. Stop with the reason instead of analysing NaN.
+void check_finite(const Eigen::MatrixXd& f, std::int64_t epoch, const std::vector<Eigen::MatrixXd>& last_theta,
+                  const pdf::FitProblem& problem, double dt) {
+  for (Eigen::Index r = 0; r < f.cols(); ++r) {
+    if (f.col(r).allFinite()) continue;
+    std::string why;
+    if (!last_theta.empty()) {
+      const Eigen::VectorXcd ev = Eigen::EigenSolver<Eigen::MatrixXd>(last_theta[r] * problem.M, false).eigenvalues();
+      why = "; dt * lambda_max(Theta M) at the previous checkpoint = " + std::to_string(dt * ev.real().maxCoeff()) +
+            ", stable below 2";
+    }
+    input_error("train.learning_rate: replica " + std::to_string(r) + " diverged (non-finite f at epoch " +
+                std::to_string(epoch) + why + "); lower the learning rate");
+  }
+}
+
 template <class T>
 TrainingHistory run(Backend& backend, const TrainingSettings& s, const pdf::FitProblem& problem,
                     const Eigen::MatrixXd& Y, const Eigen::VectorXd& grid, bool quiet, bool resume) {
@@ -117,6 +134,7 @@ TrainingHistory run(Backend& backend, const TrainingSettings& s, const pdf::FitP
     const Eigen::Index c = static_cast<Eigen::Index>(epoch / s.checkpoint_every);
     h.epochs.push_back(epoch);
     h.f.push_back(trainer.f());
+    check_finite(h.f.back(), epoch, prev_theta, problem, trainer.time_per_epoch());
     std::vector<Eigen::MatrixXd> theta = trainer.ntk();
     Eigen::VectorXd eig_mean = Eigen::VectorXd::Zero(ng);
     for (Eigen::Index r = 0; r < R; ++r) {
