@@ -24,10 +24,9 @@ class RunDirectory {
  public:
   enum class Mode { create, resume };
   // create: makes `final_path`.partial-XXXX, and commit() renames it to final_path (an
-  // existing final_path is an error). resume: reuses an existing run directory in place, or
-  // the newest final_path.partial-XXXX of a run that never committed (and commits it).
+  // existing final_path is an error). resume: reuses an existing run directory in place.
   RunDirectory(std::filesystem::path final_path, Mode mode);
-  ~RunDirectory();  // removes the partial directory unless committed or resumed
+  ~RunDirectory();  // removes the partial directory unless committed
   RunDirectory(const RunDirectory&) = delete;
   RunDirectory& operator=(const RunDirectory&) = delete;
 

@@ -12,31 +12,12 @@ std::vector<ExperimentSpec>& experiment_registry() {
   return registry;
 }
 
-namespace {
-// The newest `final_path`.partial-XXXX, or an empty path.
-fs::path latest_partial(const fs::path& final_path) {
-  const fs::path parent = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
-  const std::string prefix = final_path.filename().string() + ".partial-";
-  fs::path best;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(parent, ec))
-    if (e.is_directory() && e.path().filename().string().rfind(prefix, 0) == 0 &&
-        (best.empty() || fs::last_write_time(e.path()) > fs::last_write_time(best)))
-      best = e.path();
-  return best;
-}
-}  // namespace
-
 RunDirectory::RunDirectory(fs::path final_path, Mode mode) : final_(std::move(final_path)) {
   if (mode == Mode::resume) {
+    if (!fs::is_directory(final_))
+      input_error("--resume: run directory '" + final_.string() + "' does not exist");
     work_ = final_;
-    if (!fs::is_directory(final_)) {
-      // A run stopped before its commit (killed, crashed) left only its partial directory:
-      // continue in there and commit at the end as usual.
-      work_ = latest_partial(final_);
-      if (work_.empty()) input_error("--resume: run directory '" + final_.string() + "' does not exist");
-    }
-    committed_ = work_ == final_;  // already visible: files inside are replaced atomically one by one
+    committed_ = true;  // already visible: files inside are replaced atomically one by one
     resumed_ = true;
     return;
   }
@@ -60,7 +41,7 @@ RunDirectory::RunDirectory(fs::path final_path, Mode mode) : final_(std::move(fi
 }
 
 RunDirectory::~RunDirectory() {
-  if (!committed_ && !resumed_ && !work_.empty()) {  // a resumed partial keeps its snapshots
+  if (!committed_ && !work_.empty()) {
     std::error_code ec;
     fs::remove_all(work_, ec);
   }
