@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 PYTHON ?= $(shell for p in python3 /usr/bin/python3; do $$p -c 'import matplotlib, numpy' 2>/dev/null && { command -v $$p; break; }; done)
 DEMO_DIR ?= runs/demo
 
-.PHONY: all deps configure build test test-all demo bench plots clean
+.PHONY: all deps configure build test test-all demo bench peers plots clean
 
 all: build
 
@@ -49,6 +49,10 @@ plots:
 
 bench: build
 	$(BUILD)/bench/fieldlearn-bench --benchmark_format=console
+
+# The Python peers of the benchmarks (PyTorch, JAX + neural-tangents, scikit-learn) in .venv-peers.
+peers:
+	@scripts/install-peers.sh .venv-peers
 
 clean:
 	rm -rf build

@@ -1,7 +1,8 @@
 // Flow and phi^4 sampler throughput (float32 networks, the anvil architecture: 3 affine
 // blocks, one hidden layer of width V, tanh, Z2, input standardisation, global rescaling).
 //   BM_flow_train_step/<backend>/L        one reverse-KL optimiser step, batch 1000
-//   BM_flow_propose_1e4/<backend>/L       10^4 flow proposals with log q and S (frozen mode)
+//   BM_flow_propose_1e4/<backend>/L/n     10^4 flow proposals with log q and S (frozen mode),
+//                                         drawn in batches of n (10^4 or 10^3)
 //   BM_phi4_hmc_trajectory/<backend>/L    one trajectory (8 leapfrog steps) of 64 chains
 //   BM_phi4_metropolis_sweep/<backend>/L  one local sweep of 64 chains
 // Counters use wall-clock time: steps_per_s, proposals_per_s, site_updates_per_s.
@@ -60,13 +61,16 @@ void BM_flow_propose_1e4(benchmark::State& state, const std::string& which) {
   if (!be) return;
   const int L = static_cast<int>(state.range(0));
   fl::flows::Flow<float> flow(*be, anvil_spec(L), 1);
-  auto batch = fl::flows::make_flow_batch<float>(*be, L, 10000);
+  const int chunk = static_cast<int>(state.range(1));
+  auto batch = fl::flows::make_flow_batch<float>(*be, L, chunk);
   std::uint64_t step = 0;
   std::int64_t n = 0;
   const auto t0 = Clock::now();
   for (auto _ : state) {
-    flow.sample(batch, {1, 2}, step++, fl::flows::FlowMode::frozen);
-    flow.compute_action(batch, kCouplings);
+    for (int done = 0; done < 10000; done += chunk) {
+      flow.sample(batch, {1, 2}, step++, fl::flows::FlowMode::frozen);
+      flow.compute_action(batch, kCouplings);
+    }
     be->synchronize();
     ++n;
   }
@@ -104,8 +108,9 @@ void register_all() {
     for (int L : {8, 12, 16, 20}) {
       benchmark::RegisterBenchmark(("BM_flow_train_step/" + which).c_str(), BM_flow_train_step, which)
           ->Arg(L)->Unit(benchmark::kMillisecond);
-      benchmark::RegisterBenchmark(("BM_flow_propose_1e4/" + which).c_str(), BM_flow_propose_1e4, which)
-          ->Arg(L)->Unit(benchmark::kMillisecond);
+      for (int chunk : {10000, 1000})
+        benchmark::RegisterBenchmark(("BM_flow_propose_1e4/" + which).c_str(), BM_flow_propose_1e4, which)
+            ->Args({L, chunk})->Unit(benchmark::kMillisecond);
       benchmark::RegisterBenchmark(("BM_phi4_hmc_trajectory/" + which).c_str(), BM_phi4_update<true>, which)
           ->Arg(L)->Unit(benchmark::kMicrosecond);
       benchmark::RegisterBenchmark(("BM_phi4_metropolis_sweep/" + which).c_str(), BM_phi4_update<false>, which)

@@ -1,5 +1,8 @@
 #include "core/config.hpp"
 
+#include <cctype>
+#include <charconv>
+#include <cmath>
 #include <sstream>
 
 // toml++ 3.3.0 (Debian 12) reaches TOML_UNREACHABLE (undefined behaviour) in its generated
@@ -292,9 +295,80 @@ std::vector<std::string> Config::keys() const {
   return out;
 }
 
+namespace {
+
+// Shortest text that reads back as the same double (toml++'s own formatter prints 17
+// significant digits, so 1.9 would come out as 1.8999999999999999 in every config.toml).
+std::string format_float(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  std::string text(buf, res.ptr);
+  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";  // TOML floats need . or e
+  return text;
+}
+
+bool is_bare_key(const std::string& key) {
+  if (key.empty()) return false;
+  for (unsigned char c : key)
+    if (!std::isalnum(c) && c != '_' && c != '-') return false;
+  return true;
+}
+
+// toml++ formats strings (with escapes) and keys; everything else is ours.
+std::string format_key(const std::string& key) {
+  if (is_bare_key(key)) return key;
+  std::ostringstream os;
+  os << toml::value<std::string>(key);
+  return os.str();
+}
+
+void write_value(std::ostream& os, const toml::node& node) {
+  if (auto* f = node.as_floating_point()) {
+    os << format_float(f->get());
+  } else if (auto* arr = node.as_array()) {
+    os << "[";
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      os << (i ? ", " : " ");
+      write_value(os, *arr->get(i));
+    }
+    os << (arr->empty() ? "]" : " ]");
+  } else if (auto* t = node.as_table()) {  // inline table inside an array
+    os << "{";
+    bool first = true;
+    for (auto&& [k, v] : *t) {
+      os << (first ? " " : ", ") << format_key(std::string(k.str())) << " = ";
+      write_value(os, v);
+      first = false;
+    }
+    os << (t->empty() ? "}" : " }");
+  } else {
+    node.visit([&os](auto&& leaf) { os << leaf; });
+  }
+}
+
+void write_table(std::ostream& os, const toml::table& table, const std::string& path) {
+  for (auto&& [k, v] : table) {
+    if (v.is_table()) continue;
+    os << format_key(std::string(k.str())) << " = ";
+    write_value(os, v);
+    os << "\n";
+  }
+  for (auto&& [k, v] : table) {
+    if (!v.is_table()) continue;
+    const std::string sub = path.empty() ? format_key(std::string(k.str()))
+                                         : path + "." + format_key(std::string(k.str()));
+    os << "\n[" << sub << "]\n";
+    write_table(os, *v.as_table(), sub);
+  }
+}
+
+}  // namespace
+
 std::string Config::to_toml() const {
   std::ostringstream os;
-  os << impl_->table << "\n";
+  write_table(os, impl_->table, "");
   return os.str();
 }
 

@@ -5,9 +5,11 @@
 // per element.
 #include <thrust/device_ptr.h>
 #include <thrust/inner_product.h>
+#include <thrust/reduce.h>
 
 #include <vector>
 
+#include "core/philox.hpp"
 #include "cuda/common.cuh"
 #include "models/flows/activation_math.hpp"
 #include "models/flows/coupling_math.hpp"
@@ -31,6 +33,17 @@ class CudaFlowKernels final : public FlowKernels<T> {
     nbr_ = cuda::DeviceArray<int>(nbr.size());
     FL_CUDA_CHECK(cudaMemcpy(nbr_.get(), nbr.data(), nbr.size() * sizeof(int), cudaMemcpyHostToDevice));
     counter_ = cuda::DeviceArray<unsigned long long>(1);
+  }
+
+  void box_muller(MatrixView<T> z) override {
+    require_contiguous(z, "z");
+    T* zd = z.data;
+    cuda::for_each_index(z.rows * z.cols / 2, [=] __device__(std::int64_t j) {
+      T z0, z1;
+      fl::box_muller(zd[2 * j], zd[2 * j + 1], z0, z1);
+      zd[2 * j] = z0;
+      zd[2 * j + 1] = z1;
+    });
   }
 
   void add_gaussian_log_density(MatrixView<const T> z, double constant, VectorView<double> log_q) override {
@@ -72,16 +85,19 @@ class CudaFlowKernels final : public FlowKernels<T> {
   }
 
   void affine_forward(MatrixView<T> v, MatrixView<const T> s_raw, MatrixView<const T> t, bool abs_s,
-                      VectorView<double> log_q) override {
+                      VectorView<double> log_q, MatrixView<T> v_copy) override {
     T* vd = v.data;
+    T* cd = v_copy.cols > 0 ? v_copy.data : nullptr;
     const T *sd = s_raw.data, *td = t.data;
     double* lq = log_q.data;
-    const index_t rows = v.rows, lv = v.ld, ls = s_raw.ld, lt = t.ld;
+    const index_t rows = v.rows, lv = v.ld, ls = s_raw.ld, lt = t.ld, lc = v_copy.ld;
     cuda::for_each_index(v.cols, [=] __device__(std::int64_t b) {
       double sum_s = 0;
       for (index_t i = 0; i < rows; ++i) {
         const T s = effective_scale(sd[i + b * ls], abs_s);
-        vd[i + b * lv] = affine_apply(vd[i + b * lv], s, td[i + b * lt]);
+        const T y = affine_apply(vd[i + b * lv], s, td[i + b * lt]);
+        vd[i + b * lv] = y;
+        if (cd) cd[i + b * lc] = y;
         sum_s += s;
       }
       lq[b] += sum_s;
@@ -146,22 +162,33 @@ class CudaFlowKernels final : public FlowKernels<T> {
     });
   }
 
-  void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> x, double sigma, double x_mean, bool frozen,
+  std::pair<double, double> copy_with_moments(MatrixView<const T> v, MatrixView<T> out) override {
+    require_contiguous(v, "v");
+    require_contiguous(out, "out");
+    const index_t n = v.rows * v.cols;
+    FL_CUDA_CHECK(cudaMemcpy(out.data, v.data, n * sizeof(T), cudaMemcpyDeviceToDevice));
+    const auto first = thrust::device_pointer_cast(v.data), last = thrust::device_pointer_cast(v.data + n);
+    const double sum = thrust::reduce(first, last, 0.0);
+    const double sum_sq = thrust::inner_product(first, last, first, 0.0);
+    return {sum, sum_sq};
+  }
+
+  void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> v, double sigma, double v_mean, bool frozen,
                             MatrixView<T> g_v) override {
     require_contiguous(g_x, "g_x");
-    require_contiguous(x, "x");
+    require_contiguous(v, "v");
     require_contiguous(g_v, "g_v");
-    const index_t n = x.rows * x.cols;
-    double gx = 0;
+    const index_t n = v.rows * v.cols;
+    double gv = 0;
     if (!frozen)
-      gx = thrust::inner_product(thrust::device_pointer_cast(g_x.data), thrust::device_pointer_cast(g_x.data + n),
-                                 thrust::device_pointer_cast(x.data), 0.0);
-    const double c = frozen ? 0.0 : gx / ((n - 1) * sigma);
+      gv = thrust::inner_product(thrust::device_pointer_cast(g_x.data), thrust::device_pointer_cast(g_x.data + n),
+                                 thrust::device_pointer_cast(v.data), 0.0);
+    const double c = frozen ? 0.0 : gv / ((n - 1) * sigma * sigma * sigma);
     const double inv_sigma = 1.0 / sigma;
-    const T *gxd = g_x.data, *xd = x.data;
-    T* gv = g_v.data;
+    const T *gxd = g_x.data, *vd = v.data;
+    T* gvd = g_v.data;
     cuda::for_each_index(n, [=] __device__(std::int64_t k) {
-      gv[k] += static_cast<T>(inv_sigma * gxd[k] - c * (xd[k] - x_mean));
+      gvd[k] += static_cast<T>(inv_sigma * gxd[k] - c * (vd[k] - v_mean));
     });
   }
 

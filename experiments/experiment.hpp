@@ -24,9 +24,10 @@ class RunDirectory {
  public:
   enum class Mode { create, resume };
   // create: makes `final_path`.partial-XXXX, and commit() renames it to final_path (an
-  // existing final_path is an error). resume: reuses an existing run directory in place.
+  // existing final_path is an error). resume: reuses an existing run directory in place,
+  // or else the single `final_path`.partial-XXXX a killed run left behind (renamed on commit).
   RunDirectory(std::filesystem::path final_path, Mode mode);
-  ~RunDirectory();  // removes the partial directory unless committed
+  ~RunDirectory();  // removes a new partial directory unless committed
   RunDirectory(const RunDirectory&) = delete;
   RunDirectory& operator=(const RunDirectory&) = delete;
 
@@ -41,6 +42,7 @@ class RunDirectory {
   std::filesystem::path final_, work_;
   bool committed_ = false;
   bool resumed_ = false;
+  bool keep_on_failure_ = false;
 };
 
 struct RunContext {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <random>
 
 #include "core/error.hpp"
@@ -12,13 +13,46 @@ std::vector<ExperimentSpec>& experiment_registry() {
   return registry;
 }
 
+namespace {
+
+// `<final>.partial-N` directories left by runs that were killed (a failing run removes its
+// own): they hold the config and the checkpoints of a started run.
+std::vector<fs::path> interrupted_runs(const fs::path& final_path) {
+  std::vector<fs::path> found;
+  const fs::path parent = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
+  const std::string prefix = final_path.filename().string() + ".partial-";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(parent, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && entry.is_directory() &&
+        fs::is_regular_file(entry.path() / "config.toml"))
+      found.push_back(entry.path());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+}  // namespace
+
 RunDirectory::RunDirectory(fs::path final_path, Mode mode) : final_(std::move(final_path)) {
   if (mode == Mode::resume) {
-    if (!fs::is_directory(final_))
-      input_error("--resume: run directory '" + final_.string() + "' does not exist");
-    work_ = final_;
-    committed_ = true;  // already visible: files inside are replaced atomically one by one
     resumed_ = true;
+    if (fs::is_directory(final_)) {
+      work_ = final_;
+      committed_ = true;  // already visible: files inside are replaced atomically one by one
+      return;
+    }
+    const auto partial = interrupted_runs(final_);
+    if (partial.empty())
+      input_error("--resume: run directory '" + final_.string() + "' does not exist");
+    if (partial.size() > 1)
+      input_error("--resume: several interrupted runs for '" + final_.string() + "' (" +
+                  partial[0].filename().string() + ", " + partial[1].filename().string() +
+                  (partial.size() > 2 ? ", ..." : "") + "): keep the one to continue");
+    // Continue the killed run where it is; it becomes `final_` when it completes, and a
+    // failure leaves it in place (its checkpoints are the point of resuming).
+    work_ = partial[0];
+    keep_on_failure_ = true;
     return;
   }
   if (fs::exists(final_))
@@ -41,7 +75,7 @@ RunDirectory::RunDirectory(fs::path final_path, Mode mode) : final_(std::move(fi
 }
 
 RunDirectory::~RunDirectory() {
-  if (!committed_ && !work_.empty()) {
+  if (!committed_ && !keep_on_failure_ && !work_.empty()) {
     std::error_code ec;
     fs::remove_all(work_, ec);
   }

@@ -7,10 +7,20 @@ cosine annealing, reverse KL with path gradients) and 10^4 proposals (no_grad) p
 call. Prints one line per measurement: name L wall_ms cpu_ms (process CPU time, which is
 the fairer figure on a machine shared with other jobs).
 
-Usage: bench/peers/flow_torch.py [--device cpu|cuda] [--threads 2] [--L 8 12 16 20]
+Proposals can be drawn in chunks (--chunk 1000: ten passes of 1000 per 10^4), as the C++
+benchmark does for its second variant.
+
+Side-by-side mode (both single-threaded, alternating in one run, median of the rounds):
+  bench/peers/flow_torch.py --compare build/bench/fieldlearn-bench --rounds 5
+
+Usage: bench/peers/flow_torch.py [--device cpu|cuda] [--threads 2] [--L 8 12 16 20] [--chunk N]
 """
 import argparse
+import json
 import math
+import os
+import statistics
+import subprocess
 import time
 
 import torch
@@ -85,10 +95,21 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--L", type=int, nargs="+", default=[8, 12, 16, 20])
     ap.add_argument("--repeats", type=int, default=20)
+    ap.add_argument("--chunk", type=int, nargs="+", default=[10000])
+    ap.add_argument("--compare", help="path of fieldlearn-bench: alternate with it and print median ratios")
+    ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
+    if args.compare:
+        compare(args)
+        return
     torch.set_num_threads(args.threads)
-    dev = args.device
-    for L in args.L:
+    for name, L, wall, cpu in measure(args.device, args.L, args.chunk, args.repeats):
+        print(f"{name} {L} {wall:.3f} {cpu:.3f}", flush=True)
+
+
+def measure(dev, sizes, chunks, repeats):
+    """Yields (name, L, wall_ms, cpu_ms) per measurement."""
+    for L in sizes:
         fwd = checkerboard(L).to(dev)
         flow = Flow(L).to(dev)
         opt = torch.optim.Adam(flow.parameters(), lr=5e-3)
@@ -103,17 +124,51 @@ def main():
             opt.step()
             sched.step()
 
-        @torch.no_grad()
-        def propose():
-            z = torch.randn(10000, L * L, device=dev)
-            phi, log_q = flow(z)
-            log_w = (-action(phi, fwd) - log_q).double()
-            return log_w
+        wall, cpu = timed(train_step, repeats, dev)
+        yield "torch_train_step", L, 1e3 * wall, 1e3 * cpu
+        for chunk in chunks:
+            @torch.no_grad()
+            def propose():
+                for _ in range(10000 // chunk):
+                    z = torch.randn(chunk, L * L, device=dev)
+                    phi, log_q = flow(z)
+                    log_w = (-action(phi, fwd) - log_q).double()
+                return log_w
 
-        wall, cpu = timed(train_step, args.repeats, dev)
-        print(f"torch_train_step {L} {1e3 * wall:.3f} {1e3 * cpu:.3f}", flush=True)
-        wall, cpu = timed(propose, max(3, args.repeats // 4), dev)
-        print(f"torch_propose_1e4 {L} {1e3 * wall:.3f} {1e3 * cpu:.3f}", flush=True)
+            wall, cpu = timed(propose, max(3, repeats // 4), dev)
+            yield f"torch_propose_1e4/{chunk}", L, 1e3 * wall, 1e3 * cpu
+
+
+def compare(args):
+    """Alternates the C++ benchmark and this peer, single-threaded, and prints per-round CPU
+    times and the median ratio torch / fieldlearn for every workload."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    torch.set_num_threads(1)
+    sizes = "|".join(str(L) for L in args.L)
+    ours, theirs = {}, {}
+    for r in range(args.rounds):
+        out = subprocess.run([args.compare, f"--benchmark_filter=BM_flow_.*/cpu/({sizes})(/|$)",
+                              "--benchmark_format=json", "--benchmark_min_time=1"],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        for b in json.loads(out)["benchmarks"]:
+            parts = b["name"].split("/")  # BM_flow_train_step/cpu/L or BM_flow_propose_1e4/cpu/L/chunk
+            key = (parts[0].replace("BM_flow_", ""), int(parts[2]), int(parts[3]) if len(parts) > 3 else 0)
+            ours.setdefault(key, []).append(b["cpu_time"])
+        for name, L, wall, cpu in measure("cpu", args.L, args.chunk, args.repeats):
+            parts = name.split("/")
+            key = (parts[0].replace("torch_", ""), L, int(parts[1]) if len(parts) > 1 else 0)
+            theirs.setdefault(key, []).append(cpu)
+        load = os.getloadavg()[0]
+        print(f"round {r + 1}/{args.rounds} done, load average {load:.2f}", flush=True)
+    print("workload L chunk | fieldlearn_cpu_ms (median) | torch_cpu_ms (median) | median ratio | ratios")
+    for key in sorted(ours):
+        if key not in theirs:
+            continue
+        n = min(len(ours[key]), len(theirs[key]))
+        ratios = [theirs[key][i] / ours[key][i] for i in range(n)]
+        print(f"{key[0]} {key[1]} {key[2]} | {statistics.median(ours[key]):.2f} | "
+              f"{statistics.median(theirs[key]):.2f} | {statistics.median(ratios):.2f}x | "
+              + " ".join(f"{x:.2f}" for x in ratios), flush=True)
 
 
 if __name__ == "__main__":

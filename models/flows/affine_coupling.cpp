@@ -9,7 +9,7 @@ namespace fl::flows {
 namespace {
 
 DenseNetShape net_shape(index_t half, const AffineSpec& s) {
-  return {half, s.hidden, half, s.activation, !s.z2, s.final_tanh};
+  return {half, s.hidden, half, s.activation, !s.z2, s.final_tanh, 2};
 }
 }  // namespace
 
@@ -20,8 +20,7 @@ AffineCoupling<T>::AffineCoupling(Backend& backend, FlowKernels<T>& kernels, int
       kernels_(kernels),
       spec_(spec),
       half_(static_cast<index_t>(L) * L / 2),
-      s_net_(backend, kernels, net_shape(half_, spec), param_offset),
-      t_net_(backend, kernels, net_shape(half_, spec), param_offset + s_net_.n_params()),
+      nets_(backend, kernels, net_shape(half_, spec), param_offset),
       input_(backend, kernels, spec.standardise) {
   if (spec.z2 && spec.activation != UnaryOp::tanh && spec.activation != UnaryOp::identity)
     throw InputError("flow.activation: the Z2-equivariant flow needs an odd activation (tanh)");
@@ -29,8 +28,7 @@ AffineCoupling<T>::AffineCoupling(Backend& backend, FlowKernels<T>& kernels, int
 
 template <class T>
 void AffineCoupling<T>::initialise(std::vector<T>& host, PhiloxKey key) const {
-  s_net_.initialise(host, key);
-  t_net_.initialise(host, PhiloxKey{key.seed, key.stream + 1});
+  nets_.initialise(host, key);
 }
 
 template <class T>
@@ -44,20 +42,24 @@ template <class T>
 void AffineCoupling<T>::forward(FlowBatch<T>& batch, VectorView<const T> params, FlowMode mode) {
   ensure_batch(batch.size());
   const int a = spec_.active;
-  const MatrixView<const T> x = input_.forward(batch.half[1 - a].view(), mode);
-  s_net_.forward(params, x, s_raw_.view());
-  t_net_.forward(params, x, t_.view());
-  kernels_.affine_forward(batch.half[a].view(), s_raw_.view(), t_.view(), spec_.z2, batch.log_q.view());
-  backend_.copy(MatrixView<const T>(batch.half[a].view()), out_.view());
+  passive_needs_grad_ = batch.modified[1 - a];
+  batch.modified[a] = true;
+  const ScaledInput<T> x = input_.forward(batch.half[1 - a].view(), mode);
+  const MatrixView<T> outs[2] = {s_raw_.view(), t_.view()};
+  nets_.forward(params, x.values, outs, x.scale);
+  // Backward needs this layer's output; frozen mode has no backward and skips the copy.
+  kernels_.affine_forward(batch.half[a].view(), s_raw_.view(), t_.view(), spec_.z2, batch.log_q.view(),
+                          mode == FlowMode::train ? out_.view() : MatrixView<T>{});
 }
 
 template <class T>
 void AffineCoupling<T>::backward(FlowBatch<T>& batch, VectorView<const T> params, VectorView<T> grads, T w) {
   const int a = spec_.active;
   kernels_.affine_backward(out_.view(), batch.grad[a].view(), s_raw_.view(), spec_.z2, w, g_s_.view(), g_t_.view());
-  s_net_.backward(params, g_s_.view(), grads, g_x_.view(), false);
-  t_net_.backward(params, g_t_.view(), grads, g_x_.view(), true);
-  input_.backward(g_x_.view(), batch.grad[1 - a].view());
+  const MatrixView<T> g_x = passive_needs_grad_ ? g_x_.view() : MatrixView<T>{};
+  const MatrixView<T> g_outs[2] = {g_s_.view(), g_t_.view()};
+  nets_.backward(params, g_outs, grads, g_x, false);
+  if (passive_needs_grad_) input_.backward(g_x_.view(), batch.grad[1 - a].view());
 }
 
 template <class T>

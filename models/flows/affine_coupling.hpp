@@ -1,8 +1,9 @@
 #pragma once
 // Checkerboard affine coupling (Albergo et al.; anvil's variant with input standardisation):
 //   x = v_P / sigma,  v_A <- (v_A - t(x)) exp(-s(x)),  log q += sum_A s(x)
-// s and t are separate dense networks (V/2 -> hidden... -> V/2). With z2 the networks have
-// no biases and s is replaced by |s|, making the layer odd: f(-v) = -f(v).
+// s and t are separate dense networks (V/2 -> hidden... -> V/2), evaluated as the two heads of
+// one DenseNet (their first layers share one GEMM). With z2 the networks have no biases and s
+// is replaced by |s|, making the layer odd: f(-v) = -f(v).
 #include "models/flows/dense_net.hpp"
 #include "models/flows/layer.hpp"
 #include "models/flows/standardised_input.hpp"
@@ -23,7 +24,7 @@ class AffineCoupling final : public Layer<T> {
  public:
   AffineCoupling(Backend& backend, FlowKernels<T>& kernels, int L, const AffineSpec& spec,
                  index_t param_offset);
-  index_t n_params() const override { return s_net_.n_params() + t_net_.n_params(); }
+  index_t n_params() const override { return nets_.n_params(); }
   void initialise(std::vector<T>& host, PhiloxKey key) const override;
   void forward(FlowBatch<T>& batch, VectorView<const T> params, FlowMode mode) override;
   void backward(FlowBatch<T>& batch, VectorView<const T> params, VectorView<T> grads, T w) override;
@@ -38,9 +39,10 @@ class AffineCoupling final : public Layer<T> {
   FlowKernels<T>& kernels_;
   AffineSpec spec_;
   index_t half_;
-  DenseNet<T> s_net_, t_net_;
+  DenseNet<T> nets_;  // head 0: s, head 1: t
   StandardisedInput<T> input_;
   index_t batch_ = -1;
+  bool passive_needs_grad_ = true;
   Matrix<T> s_raw_, t_, out_, g_s_, g_t_, g_x_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "core/error.hpp"
@@ -15,15 +16,19 @@ DenseNet<T>::DenseNet(Backend& backend, FlowKernels<T>& kernels, DenseNetShape s
   if (!supported_activation(shape_.activation))
     throw InputError("flow.activation: '" + std::string(unary_op_name(shape_.activation)) +
                      "' is not supported (tanh, sigmoid, relu, softplus, identity)");
+  if (shape_.hidden.empty() || shape_.heads < 1)
+    throw std::invalid_argument("DenseNet: needs at least one hidden layer and one head");
   dims_.push_back(shape_.n_in);
   for (index_t h : shape_.hidden) dims_.push_back(h);
   dims_.push_back(shape_.n_out);
+  // Layout per layer: weights (layer 0: one stacked matrix; deeper: one per head), then the
+  // biases of all heads.
   index_t at = offset_;
-  for (std::size_t l = 0; l + 1 < dims_.size(); ++l) {
+  for (std::size_t l = 0; l < n_layers(); ++l) {
     w_offset_.push_back(at);
-    at += dims_[l + 1] * dims_[l];
+    at += shape_.heads * dims_[l + 1] * dims_[l];
     b_offset_.push_back(at);
-    if (shape_.bias) at += dims_[l + 1];
+    if (shape_.bias) at += shape_.heads * dims_[l + 1];
   }
   n_params_ = at - offset_;
 }
@@ -31,23 +36,23 @@ DenseNet<T>::DenseNet(Backend& backend, FlowKernels<T>& kernels, DenseNetShape s
 template <class T>
 void DenseNet<T>::initialise(std::vector<T>& host, PhiloxKey key) const {
   PhiloxStream rng(key, 0);
-  for (std::size_t l = 0; l + 1 < dims_.size(); ++l) {
+  for (std::size_t l = 0; l < n_layers(); ++l) {
     const double bound = 1.0 / std::sqrt(static_cast<double>(dims_[l]));
-    const index_t n_w = dims_[l + 1] * dims_[l];
-    for (index_t i = 0; i < n_w; ++i) host[w_offset_[l] + i] = static_cast<T>(bound * (2 * rng.uniform() - 1));
-    if (shape_.bias)
-      for (index_t i = 0; i < dims_[l + 1]; ++i)
-        host[b_offset_[l] + i] = static_cast<T>(bound * (2 * rng.uniform() - 1));
+    const index_t n = shape_.heads * dims_[l + 1] * (dims_[l] + (shape_.bias ? 1 : 0));
+    for (index_t i = 0; i < n; ++i) host[w_offset_[l] + i] = static_cast<T>(bound * (2 * rng.uniform() - 1));
   }
 }
 
 template <class T>
-MatrixView<const T> DenseNet<T>::weight(VectorView<const T> p, std::size_t l) const {
-  return {p.data + w_offset_[l], dims_[l + 1], dims_[l], p.device};
+MatrixView<const T> DenseNet<T>::weight(VectorView<const T> p, std::size_t l, int head) const {
+  if (l == 0) return {p.data + w_offset_[0], stacked_rows(0), dims_[0], p.device};
+  return {p.data + w_offset_[l] + head * dims_[l + 1] * dims_[l], dims_[l + 1], dims_[l], p.device};
 }
+
 template <class T>
-VectorView<const T> DenseNet<T>::bias(VectorView<const T> p, std::size_t l) const {
-  return {p.data + b_offset_[l], dims_[l + 1], p.device};
+MatrixView<T> DenseNet<T>::weight_grad(VectorView<T> g, std::size_t l, int head) const {
+  if (l == 0) return {g.data + w_offset_[0], stacked_rows(0), dims_[0], g.device};
+  return {g.data + w_offset_[l] + head * dims_[l + 1] * dims_[l], dims_[l + 1], dims_[l], g.device};
 }
 
 template <class T>
@@ -56,58 +61,97 @@ void DenseNet<T>::ensure_batch(index_t batch) {
   batch_ = batch;
   post_.clear();
   index_t widest = 0;
-  for (std::size_t l = 0; l + 1 < dims_.size(); ++l) {
-    if (l + 2 < dims_.size()) post_.emplace_back(backend_, dims_[l + 1], batch);
-    widest = std::max(widest, dims_[l + 1]);
+  for (std::size_t l = 0; l + 1 < n_layers(); ++l) {
+    post_.emplace_back(backend_, stacked_rows(l), batch);
+    widest = std::max(widest, stacked_rows(l));
   }
   grad_a_ = Matrix<T>(backend_, widest, batch);
   grad_b_ = Matrix<T>(backend_, widest, batch);
 }
 
 template <class T>
-void DenseNet<T>::forward(VectorView<const T> params, MatrixView<const T> x, MatrixView<T> out) {
-  if (!out.contiguous()) throw std::invalid_argument("DenseNet: output must be contiguous");
+void DenseNet<T>::forward(VectorView<const T> params, MatrixView<const T> x, std::span<const MatrixView<T>> outs,
+                          T x_scale) {
+  if (static_cast<int>(outs.size()) != shape_.heads) throw std::invalid_argument("DenseNet: one output per head");
+  for (const auto& o : outs)
+    if (!o.contiguous()) throw std::invalid_argument("DenseNet: outputs must be contiguous");
   ensure_batch(x.cols);
   input_ = x;
-  output_ = out;
-  const std::size_t n_layers = dims_.size() - 1;
-  MatrixView<const T> a = x;
-  for (std::size_t l = 0; l < n_layers; ++l) {
-    const bool last = l + 1 == n_layers;
-    MatrixView<T> y = last ? out : post_[l].view();
-    backend_.gemm(Trans::no, Trans::no, T(1), weight(params, l), a, T(0), y);
-    const UnaryOp act = last ? (shape_.final_tanh ? UnaryOp::tanh : UnaryOp::identity) : shape_.activation;
-    if (shape_.bias || act != UnaryOp::identity)
-      kernels_.bias_activation(act, shape_.bias ? bias(params, l) : VectorView<const T>{}, y);
-    a = y;
+  input_scale_ = x_scale;
+  outputs_.assign(outs.begin(), outs.end());
+  const std::size_t last = n_layers() - 1;
+  const auto bias = [&](std::size_t l, int head) {
+    if (!shape_.bias) return VectorView<const T>{};
+    return VectorView<const T>{params.data + b_offset_[l] + head * dims_[l + 1], dims_[l + 1], params.device};
+  };
+  // First layer, all heads at once.
+  backend_.gemm(Trans::no, Trans::no, x_scale, weight(params, 0, -1), x, T(0), post_[0].view());
+  kernels_.bias_activation(shape_.activation,
+                           shape_.bias ? VectorView<const T>{params.data + b_offset_[0], stacked_rows(0), params.device}
+                                       : VectorView<const T>{},
+                           post_[0].view());
+  for (std::size_t l = 1; l <= last; ++l) {
+    const MatrixView<const T> a_all(post_[l - 1].view());
+    if (l < last) {
+      for (int k = 0; k < shape_.heads; ++k)
+        backend_.gemm(Trans::no, Trans::no, T(1), weight(params, l, k), head_rows(a_all, dims_[l], k), T(0),
+                      head_rows(post_[l].view(), dims_[l + 1], k));
+      kernels_.bias_activation(shape_.activation,
+                               shape_.bias ? VectorView<const T>{params.data + b_offset_[l], stacked_rows(l), params.device}
+                                           : VectorView<const T>{},
+                               post_[l].view());
+    } else {
+      const UnaryOp act = shape_.final_tanh ? UnaryOp::tanh : UnaryOp::identity;
+      for (int k = 0; k < shape_.heads; ++k) {
+        backend_.gemm(Trans::no, Trans::no, T(1), weight(params, l, k), head_rows(a_all, dims_[l], k), T(0), outs[k]);
+        if (shape_.bias || act != UnaryOp::identity) kernels_.bias_activation(act, bias(l, k), outs[k]);
+      }
+    }
   }
 }
 
 template <class T>
-void DenseNet<T>::backward(VectorView<const T> params, MatrixView<T> g_out, VectorView<T> grads,
+void DenseNet<T>::backward(VectorView<const T> params, std::span<const MatrixView<T>> g_outs, VectorView<T> grads,
                            MatrixView<T> g_x, bool accumulate) {
-  const std::size_t n_layers = dims_.size() - 1;
+  const std::size_t last = n_layers() - 1;
   const index_t B = batch_;
-  MatrixView<T> g = g_out;  // dL/d(activation of layer l)
-  for (std::size_t l = n_layers; l-- > 0;) {
-    const bool last = l + 1 == n_layers;
-    const UnaryOp act = last ? (shape_.final_tanh ? UnaryOp::tanh : UnaryOp::identity) : shape_.activation;
-    // dL/d(pre-activation), in place in g, from the activation's output.
-    kernels_.activation_backward(act, last ? output_ : MatrixView<const T>(post_[l].view()), g);
-    MatrixView<const T> a_prev = l == 0 ? input_ : MatrixView<const T>(post_[l - 1].view());
-    MatrixView<T> gw{grads.data + w_offset_[l], dims_[l + 1], dims_[l], grads.device};
-    backend_.gemm(Trans::no, Trans::yes, T(1), MatrixView<const T>(g), a_prev, T(0), gw);
-    if (shape_.bias)
-      backend_.row_sums(MatrixView<const T>(g), VectorView<T>{grads.data + b_offset_[l], dims_[l + 1], grads.device});
-    if (l == 0) {
-      if (g_x.cols > 0)
-        backend_.gemm(Trans::yes, Trans::no, T(1), weight(params, 0), MatrixView<const T>(g), T(accumulate ? 1 : 0), g_x);
-    } else {
-      Matrix<T>& next = (g.data == grad_a_.data()) ? grad_b_ : grad_a_;
-      MatrixView<T> g_prev{next.data(), dims_[l], B, dims_[l], next.device()};
-      backend_.gemm(Trans::yes, Trans::no, T(1), weight(params, l), MatrixView<const T>(g), T(0), g_prev);
-      g = g_prev;
+  const UnaryOp final_act = shape_.final_tanh ? UnaryOp::tanh : UnaryOp::identity;
+  // Output layer, per head: its gradients and dL/d(last hidden activation) into g (stacked).
+  MatrixView<T> g{grad_a_.data(), stacked_rows(last - 1), B, stacked_rows(last - 1), grad_a_.device()};
+  {
+    const MatrixView<const T> a_all(post_[last - 1].view());
+    for (int k = 0; k < shape_.heads; ++k) {
+      kernels_.activation_backward(final_act, MatrixView<const T>(outputs_[k]), g_outs[k]);
+      backend_.gemm(Trans::no, Trans::yes, T(1), MatrixView<const T>(g_outs[k]), head_rows(a_all, dims_[last], k), T(0),
+                    weight_grad(grads, last, k));
+      if (shape_.bias)
+        backend_.row_sums(MatrixView<const T>(g_outs[k]),
+                          VectorView<T>{grads.data + b_offset_[last] + k * dims_[last + 1], dims_[last + 1], grads.device});
+      backend_.gemm(Trans::yes, Trans::no, T(1), weight(params, last, k), MatrixView<const T>(g_outs[k]), T(0),
+                    head_rows(g, dims_[last], k));
     }
+  }
+  // Hidden layers, deepest first; g = dL/d(activation of layer l), heads stacked.
+  for (std::size_t l = last; l-- > 0;) {
+    kernels_.activation_backward(shape_.activation, MatrixView<const T>(post_[l].view()), g);
+    if (shape_.bias)
+      backend_.row_sums(MatrixView<const T>(g), VectorView<T>{grads.data + b_offset_[l], stacked_rows(l), grads.device});
+    if (l == 0) {
+      backend_.gemm(Trans::no, Trans::yes, input_scale_, MatrixView<const T>(g), input_, T(0), weight_grad(grads, 0, -1));
+      if (g_x.cols > 0)
+        backend_.gemm(Trans::yes, Trans::no, T(1), weight(params, 0, -1), MatrixView<const T>(g), T(accumulate ? 1 : 0),
+                      g_x);
+      break;
+    }
+    const MatrixView<const T> a_all(post_[l - 1].view());
+    Matrix<T>& next = (g.data == grad_a_.data()) ? grad_b_ : grad_a_;
+    MatrixView<T> g_prev{next.data(), stacked_rows(l - 1), B, stacked_rows(l - 1), next.device()};
+    for (int k = 0; k < shape_.heads; ++k) {
+      const MatrixView<const T> g_k(head_rows(g, dims_[l + 1], k));
+      backend_.gemm(Trans::no, Trans::yes, T(1), g_k, head_rows(a_all, dims_[l], k), T(0), weight_grad(grads, l, k));
+      backend_.gemm(Trans::yes, Trans::no, T(1), weight(params, l, k), g_k, T(0), head_rows(g_prev, dims_[l], k));
+    }
+    g = g_prev;
   }
 }
 

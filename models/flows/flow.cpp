@@ -74,9 +74,12 @@ Flow<T>::~Flow() = default;
 
 template <class T>
 void Flow<T>::sample(FlowBatch<T>& batch, PhiloxKey key, std::uint64_t step, FlowMode mode) {
-  // Two Philox steps per draw: one per checkerboard half.
-  backend_.fill_normal(batch.half[0].flat(), key, 2 * step, T(0), T(1));
-  backend_.fill_normal(batch.half[1].flat(), key, 2 * step + 1, T(0), T(1));
+  // Two Philox steps per draw: one per checkerboard half. Uniforms, then Box-Muller in the
+  // flow kernels: the same normals as Backend::fill_normal (to rounding), vectorised.
+  for (int p = 0; p < 2; ++p) {
+    backend_.fill_uniform(batch.half[p].flat(), key, 2 * step + p);
+    kernels_->box_muller(batch.half[p].view());
+  }
   forward(batch, mode);
 }
 
@@ -84,6 +87,7 @@ template <class T>
 void Flow<T>::forward(FlowBatch<T>& batch, FlowMode mode) {
   const double V = static_cast<double>(spec_.L) * spec_.L;
   backend_.fill(batch.log_q.view(), 0.0);
+  batch.modified[0] = batch.modified[1] = false;
   kernels_->add_gaussian_log_density(batch.half[0].view(), -0.5 * V * std::log(2 * std::numbers::pi), batch.log_q.view());
   kernels_->add_gaussian_log_density(batch.half[1].view(), 0.0, batch.log_q.view());
   for (auto& layer : layers_) layer->forward(batch, params_.view(), mode);

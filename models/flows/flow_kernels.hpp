@@ -4,6 +4,7 @@
 // action with its gradient on checkerboard-split fields. CPU here (OpenMP over samples);
 // CUDA in cuda/flow_kernels.cu. Matrices are (V/2) x B, contiguous, samples in columns.
 #include <memory>
+#include <utility>
 
 #include "core/backend.hpp"
 #include "models/lattice/phi4/action.hpp"
@@ -14,6 +15,10 @@ template <class T>
 class FlowKernels {
  public:
   virtual ~FlowKernels() = default;
+  // Box-Muller in place on a contiguous matrix of uniforms in (0, 1): each flat pair
+  // (u1, u2) = (z[2j], z[2j+1]) becomes sqrt(-2 ln u1) (cos 2 pi u2, sin 2 pi u2) -- the
+  // layout of Backend::fill_normal, so uniforms from fill_uniform give the same normals.
+  virtual void box_muller(MatrixView<T> z) = 0;
   // log_q[b] += -1/2 sum_i z(i, b)^2 + constant
   virtual void add_gaussian_log_density(MatrixView<const T> z, double constant,
                                         VectorView<double> log_q) = 0;
@@ -23,9 +28,10 @@ class FlowKernels {
   virtual void activation_backward(UnaryOp op, MatrixView<const T> y, MatrixView<T> g) = 0;
   // log_q[b] += value
   virtual void add_constant(VectorView<double> log_q, double value) = 0;
-  // v <- (v - t) exp(-s), s = s_raw or |s_raw|; log_q[b] += sum_i s(i, b)
+  // v <- (v - t) exp(-s), s = s_raw or |s_raw|; log_q[b] += sum_i s(i, b). When v_copy has
+  // columns the result is also stored there (the copy backward needs, in the same pass).
   virtual void affine_forward(MatrixView<T> v, MatrixView<const T> s_raw, MatrixView<const T> t,
-                              bool abs_s, VectorView<double> log_q) = 0;
+                              bool abs_s, VectorView<double> log_q, MatrixView<T> v_copy) = 0;
   // g (in: dL/dv', out: dL/dv); w = dL/d(log q) of every sample.
   virtual void affine_backward(MatrixView<const T> v_out, MatrixView<T> g, MatrixView<const T> s_raw,
                                bool abs_s, T w, MatrixView<T> g_s_raw, MatrixView<T> g_t) = 0;
@@ -37,10 +43,14 @@ class FlowKernels {
   // v_in: the layer's input; g (in: dL/dv', out: dL/dv); g_theta written.
   virtual void spline_backward(MatrixView<const T> v_in, MatrixView<const T> theta, int K, double a, T w,
                                MatrixView<T> g, MatrixView<T> g_theta) = 0;
-  // x = v / sigma with sigma = sqrt(Var(v) + eps) over all elements (x_mean = mean(x)).
-  // g_v += dL/dv given g_x = dL/dx; with frozen = true sigma is a constant (g_v += g_x / sigma).
-  virtual void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> x, double sigma,
-                                    double x_mean, bool frozen, MatrixView<T> g_v) = 0;
+  // out = v (same shape, contiguous); returns (sum, sum of squares) of v over all elements in
+  // float64, in the same pass.
+  virtual std::pair<double, double> copy_with_moments(MatrixView<const T> v, MatrixView<T> out) = 0;
+  // x = v / sigma with sigma = sqrt(Var(v) + eps) over all elements (v_mean = mean(v)); v is
+  // the unscaled input. g_v += dL/dv given g_x = dL/dx; with frozen = true sigma is a
+  // constant (g_v += g_x / sigma).
+  virtual void standardise_backward(MatrixView<const T> g_x, MatrixView<const T> v, double sigma,
+                                    double v_mean, bool frozen, MatrixView<T> g_v) = 0;
   // S[b] for phi = (even half, odd half) in checkerboard order; when g_even has columns also
   // g = w dS/dphi (overwritten).
   virtual void action(MatrixView<const T> even, MatrixView<const T> odd, const phi4::Couplings& c,

@@ -19,10 +19,12 @@ T GlobalRescale<T>::read_scale(VectorView<const T> params) const {
 }
 
 template <class T>
-void GlobalRescale<T>::forward(FlowBatch<T>& batch, VectorView<const T> params, FlowMode) {
+void GlobalRescale<T>::forward(FlowBatch<T>& batch, VectorView<const T> params, FlowMode mode) {
   const T c = read_scale(params);
+  batch.modified[0] = batch.modified[1] = true;
   for (int p = 0; p < 2; ++p) {
     backend_.scale(c, batch.half[p].flat());
+    if (mode == FlowMode::frozen) continue;  // no backward follows
     if (out_[p].cols() != batch.size()) out_[p] = Matrix<T>(backend_, batch.half[p].rows(), batch.size());
     backend_.copy(MatrixView<const T>(batch.half[p].view()), out_[p].view());
   }

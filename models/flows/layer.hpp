@@ -22,6 +22,9 @@ struct FlowBatch {
   Buffer<double> log_q;    // per sample, float64
   Buffer<double> action;   // per sample, float64
   Matrix<T> grad[2];       // dL/d(fields) during backward
+  // Whether a layer has changed the half since the base sample: a half still equal to z
+  // needs no gradient (z does not depend on the parameters), so its backward GEMMs are skipped.
+  bool modified[2] = {false, false};
   index_t size() const { return half[0].cols(); }
 };
 

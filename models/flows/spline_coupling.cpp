@@ -29,9 +29,12 @@ void SplineCoupling<T>::forward(FlowBatch<T>& batch, VectorView<const T> params,
     g_x_ = Matrix<T>(backend_, half_, B);
   }
   const int a = spec_.active;
-  const MatrixView<const T> x = input_.forward(batch.half[1 - a].view(), mode);
-  net_.forward(params, x, theta_.view());
-  backend_.copy(MatrixView<const T>(batch.half[a].view()), in_.view());
+  passive_needs_grad_ = batch.modified[1 - a];
+  batch.modified[a] = true;
+  const ScaledInput<T> x = input_.forward(batch.half[1 - a].view(), mode);
+  const MatrixView<T> outs[1] = {theta_.view()};
+  net_.forward(params, x.values, outs, x.scale);
+  if (mode == FlowMode::train) backend_.copy(MatrixView<const T>(batch.half[a].view()), in_.view());
   const index_t outside = kernels_.spline_forward(batch.half[a].view(), theta_.view(), spec_.knots,
                                                   spec_.interval, batch.log_q.view());
   outside_fraction_ = static_cast<double>(outside) / static_cast<double>(half_ * B);
@@ -42,8 +45,9 @@ void SplineCoupling<T>::backward(FlowBatch<T>& batch, VectorView<const T> params
   const int a = spec_.active;
   kernels_.spline_backward(in_.view(), theta_.view(), spec_.knots, spec_.interval, w, batch.grad[a].view(),
                            g_theta_.view());
-  net_.backward(params, g_theta_.view(), grads, g_x_.view(), false);
-  input_.backward(g_x_.view(), batch.grad[1 - a].view());
+  const MatrixView<T> g_outs[1] = {g_theta_.view()};
+  net_.backward(params, g_outs, grads, passive_needs_grad_ ? g_x_.view() : MatrixView<T>{}, false);
+  if (passive_needs_grad_) input_.backward(g_x_.view(), batch.grad[1 - a].view());
 }
 
 template <class T>

@@ -41,6 +41,7 @@ class SplineCoupling final : public Layer<T> {
   StandardisedInput<T> input_;
   Matrix<T> theta_, in_, g_theta_, g_x_;
   double outside_fraction_ = 0;
+  bool passive_needs_grad_ = true;
 };
 
 }  // namespace fl::flows

@@ -5,25 +5,25 @@
 namespace fl::flows {
 
 template <class T>
-MatrixView<const T> StandardisedInput<T>::forward(MatrixView<const T> v, FlowMode mode) {
-  if (x_.rows() != v.rows || x_.cols() != v.cols) x_ = Matrix<T>(backend_, v.rows, v.cols);
-  backend_.copy(v, x_.view());
+ScaledInput<T> StandardisedInput<T>::forward(MatrixView<const T> v, FlowMode mode) {
   batch_stats_ = enabled_ && mode == FlowMode::train;
+  const T scale = static_cast<T>(enabled_ ? 1.0 / sigma_ : 1.0);
+  if (mode == FlowMode::frozen) return {v, scale};
+  if (v_.rows() != v.rows || v_.cols() != v.cols) v_ = Matrix<T>(backend_, v.rows, v.cols);
+  const auto [sum, sq] = kernels_.copy_with_moments(v, v_.view());
   if (batch_stats_) {
     // Unbiased variance over all elements, as torch.var; eps keeps sigma > 0.
-    const double n = static_cast<double>(x_.size());
-    const double mean = backend_.sum(VectorView<const T>(x_.flat())) / n;
-    const double sq = backend_.dot(VectorView<const T>(x_.flat()), VectorView<const T>(x_.flat()));
+    const double n = static_cast<double>(v_.size());
+    const double mean = sum / n;
     sigma_ = std::sqrt((sq - n * mean * mean) / (n - 1) + 1e-6);
-    x_mean_ = mean / sigma_;
+    v_mean_ = mean;
   }
-  if (enabled_) backend_.scale(static_cast<T>(1.0 / sigma_), x_.flat());
-  return x_.view();
+  return {v_.view(), static_cast<T>(enabled_ ? 1.0 / sigma_ : 1.0)};
 }
 
 template <class T>
 void StandardisedInput<T>::backward(MatrixView<const T> g_x, MatrixView<T> g_v) {
-  kernels_.standardise_backward(g_x, x_.view(), enabled_ ? sigma_ : 1.0, x_mean_, !batch_stats_, g_v);
+  kernels_.standardise_backward(g_x, v_.view(), enabled_ ? sigma_ : 1.0, v_mean_, !batch_stats_, g_v);
 }
 
 template class StandardisedInput<float>;

@@ -8,10 +8,12 @@
 
 #include "core/error.hpp"
 #include "core/io/files.hpp"
+#include "models/flows/adam_cpu.hpp"
 
 namespace fl::flows {
 namespace {
-constexpr char kMagic[8] = {'F', 'L', 'F', 'L', 'O', 'W', '0', '1'};
+// Format 02: the s and t networks of an affine layer stored as two heads (stacked first layer).
+constexpr char kMagic[8] = {'F', 'L', 'F', 'L', 'O', 'W', '0', '2'};
 constexpr std::uint32_t kTrainStream = 0x30000;
 
 template <class V>
@@ -76,8 +78,11 @@ double FlowTrainer<T>::step() {
   AdamParams p;
   p.learning_rate = learning_rate();
   ++step_;
-  flow_.backend().adam_step(p, step_, flow_.params().view(), VectorView<const T>(flow_.grads().view()),
-                            adam_m_.view(), adam_v_.view());
+  const VectorView<const T> g(flow_.grads().view());
+  if (flow_.backend().device() == Device::cpu)
+    adam_step_cpu(p, step_, flow_.params().view(), g, adam_m_.view(), adam_v_.view());
+  else
+    flow_.backend().adam_step(p, step_, flow_.params().view(), g, adam_m_.view(), adam_v_.view());
   return loss;
 }
 
@@ -100,7 +105,7 @@ void FlowTrainer<T>::load(const std::filesystem::path& file) {
   const std::string data = read_text(file);
   const std::string origin = file.string();
   if (data.size() < sizeof(kMagic) || std::memcmp(data.data(), kMagic, sizeof(kMagic)) != 0)
-    throw InputError(origin + ": not a flow checkpoint");
+    throw InputError(origin + ": not a flow checkpoint of this version (format FLFLOW02)");
   Reader r{data, sizeof(kMagic), origin};
   if (r.get<std::uint32_t>() != sizeof(T)) throw InputError(origin + ": checkpoint of another precision");
   const auto arch = r.get_vector<char>(1 << 16);

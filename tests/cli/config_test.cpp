@@ -101,6 +101,28 @@ TEST(Config, OverlayAppliesAFileAndTheResultRoundTrips) {
   EXPECT_THROW(c.overlay(bad, "file.toml"), fl::InputError);
 }
 
+TEST(Config, SerialisesFloatsShortestAndEverythingRoundTrips) {
+  const char* doc =
+      "temperatures = [1.8, 1.9, 2.269185314213022, 1e-300, -0.0, 3.0]\n"
+      "eta = 1e-5\nn = 7\nflag = true\nname = 'say \"hi\" \\\\ there'\n"
+      "\"odd key\" = 0.1\nnested = [[1, 2], [0.5]]\n"
+      "[a]\nx = 2.5\n[a.b]\ny = 'z'\n";
+  auto c = fl::Config::parse(doc, "doc");
+  const std::string text = c.to_toml();
+  EXPECT_NE(text.find("temperatures = [ 1.8, 1.9, 2.269185314213022, 1e-300, -0.0, 3.0 ]"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("eta = 1e-05"), std::string::npos) << text;
+  EXPECT_NE(text.find("[a.b]"), std::string::npos) << text;
+  auto again = fl::Config::parse(text, "roundtrip");
+  EXPECT_EQ(again.keys(), c.keys());
+  EXPECT_EQ(again.get_double_list("temperatures"), c.get_double_list("temperatures"));
+  EXPECT_EQ(again.get_double("eta"), 1e-5);
+  EXPECT_EQ(again.get_string("name"), c.get_string("name"));
+  EXPECT_EQ(again.get_double("a.x"), 2.5);
+  EXPECT_EQ(again.get_string("a.b.y"), "z");
+  EXPECT_EQ(again.to_toml(), text);
+}
+
 TEST(Config, LoadReportsMissingFile) {
   EXPECT_THROW(fl::Config::load("/nonexistent/dir/x.toml"), fl::InputError);
 }

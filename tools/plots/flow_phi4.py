@@ -47,7 +47,7 @@ def _single(run: Path, metrics: dict):
 
     ensembles = [(name, metrics[name]) for name in ("hmc", "metropolis") if name in metrics]
     ensembles.insert(0, (metrics.get("sampler", "flow"), metrics))
-    keys = ["abs_m", "chi", "chi_2pt", "xi_2nd", "xi_lowmom", "binder"]
+    keys = ["abs_m", "chi", "chi_2pt", "xi_2nd", "xi_2nd_position", "binder"]
     fig, axes = plt.subplots(1, len(keys), figsize=(3 * len(keys), 3.2))
     for ax, key in zip(axes, keys):
         for i, (name, m) in enumerate(ensembles):

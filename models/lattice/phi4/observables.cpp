@@ -114,13 +114,13 @@ Phi4Summary analyse(const MeasurementSeries& s) {
   out.chi = jk([V](const auto& mu) { return V * (mu[2] - mu[1] * mu[1]); });
   out.chi_2pt = jk([V](const auto& mu) { return V * mu[2]; });
   out.binder = jk([](const auto& mu) { return 1.0 - mu[3] / (3.0 * mu[2] * mu[2]); });
-  out.xi_2nd = jk([L, V, corr_c](const auto& mu) {
+  out.xi_2nd_position = jk([L, V, corr_c](const auto& mu) {
     double num = 0, den = V * (mu[2] - mu[0] * mu[0]);
     for (int t = 0; t < L; ++t) num += 2.0 * min_image(t, L) * min_image(t, L) * corr_c(mu, t);
     const double xi2 = num / (4.0 * den);
     return xi2 > 0 ? std::sqrt(xi2) : kNaN;
   });
-  out.xi_lowmom = jk([L](const auto& mu) {
+  out.xi_2nd = jk([L](const auto& mu) {
     double g0 = 0, g1 = 0;
     for (int t = 0; t < L; ++t) {
       g0 += mu[4 + t];

@@ -4,8 +4,12 @@
 //   m = (1/V) sum_x phi(x);  chi_2pt = V <m^2>;  chi = V (<m^2> - <|m|>^2) (anvil's connected
 //   susceptibility);  U4 = 1 - <m^4> / (3 <m^2>^2);
 //   G~(t) = sum_{x1} G(x1, t), the zero-momentum correlator (averaged over both directions);
-//   xi_2nd^2 = sum_x |x|^2 G_c(x) / (4 sum_x G_c(x)), G_c = G - <m>^2 (minimal image |x|);
-//   xi_lowmom^2 = (G^(0) / G^(p1) - 1) / (4 sin^2(pi / L)).
+//   xi_2nd^2 = (G^(0) / G^(p1) - 1) / (4 sin^2(pi / L)), G^(p) = sum_x e^{ipx} G(x),
+//     p1 = (2 pi / L, 0): the standard second-moment correlation length of a periodic lattice
+//     (exactly 1/m for the free field at any L; also called the low-momentum estimator);
+//   xi_2nd_position^2 = sum_x |x|^2 G_c(x) / (4 sum_x G_c(x)), G_c = G - <m>^2 (minimal-image
+//     |x|): its position-space form, which agrees only for L >> xi -- at xi = L/4 it gives
+//     L/xi ~ 6 even for the free field (docs/flow-phi4.md).
 #include <cstdint>
 #include <vector>
 
@@ -43,7 +47,7 @@ class MeasurementSeries {
 struct Phi4Summary {
   std::int64_t n_measurements = 0;
   std::int64_t block_size = 1;
-  stats::Estimate m, abs_m, m2, chi, chi_2pt, binder, xi_2nd, xi_lowmom;
+  stats::Estimate m, abs_m, m2, chi, chi_2pt, binder, xi_2nd, xi_2nd_position;
   stats::TauInt tau_abs_m, tau_m2;
   std::vector<stats::Estimate> correlator;      // G~(t), t = 0..L-1 (connected, <m>^2 removed)
   std::vector<stats::Estimate> effective_mass;  // t = 1..L/2-1 (NaN where undefined)
