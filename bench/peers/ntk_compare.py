@@ -17,8 +17,8 @@ fieldlearn-bench initialises its networks with the same seed and scheme, so its 
 the same weights too.
 Timing: CPU time of this process (time.process_time; one thread everywhere) and of
 fieldlearn-bench (Google Benchmark's CPU column), `--repeats` rounds, medians and the median
-of the per-round ratios. Run with the neural-tangents venv (docs/benchmarks/ntk.md):
-  /work/venv-nt/bin/python bench/peers/ntk_compare.py --fieldlearn build/fieldlearn \
+of the per-round ratios. Run with the peers venv (scripts/install-peers.sh, docs/benchmarks/ntk.md):
+  .venv-peers/bin/python bench/peers/ntk_compare.py --fieldlearn build/fieldlearn \
       --bench build/bench/fieldlearn-bench
 """
 import os
