@@ -151,7 +151,8 @@ void analyse_fit(const std::filesystem::path& dir, const TrainingHistory& h, con
   }
   if (have_truth) {
     CsvTable bv({"epoch", "t", "bias", "bias_u", "bias_v", "bias_uv", "variance", "variance_u",
-                 "variance_v", "variance_uv", "delta_uf0", "delta_vy", "trained_bias", "trained_variance"});
+                 "variance_v", "variance_uv", "delta_uf0", "delta_vy", "trained_epoch", "trained_bias",
+                 "trained_variance"});
     std::vector<double> Ts;
     for (double T = 10; T <= 100.0 * std::max<std::int64_t>(T_end, 10); T *= std::pow(10.0, 0.125)) Ts.push_back(T);
     Ts.push_back(std::numeric_limits<double>::infinity());
@@ -165,17 +166,17 @@ void analyse_fit(const std::filesystem::path& dir, const TrainingHistory& h, con
         ubar_f0bar += main_solutions[k].apply_U(dt * T, f0bar) / R, vbar_ybar += main_solutions[k].apply_V(dt * T, ybar) / R;
       const double d_uf0 = (ens.uf0.rowwise().mean() - ubar_f0bar).norm();
       const double d_vy = (ens.vy.rowwise().mean() - vbar_ybar).norm();
-      double tb = std::numeric_limits<double>::quiet_NaN(), tv = tb;
-      // trained ensemble at the nearest checkpoint not after T
+      double te = std::numeric_limits<double>::quiet_NaN(), tb = te, tv = te;
+      // The trained ensemble at the checkpoint nearest to T (its own epoch in trained_epoch).
       if (std::isfinite(T) && T <= T_end) {
         std::size_t c = 0;
-        while (c + 1 < h.epochs.size() && h.epochs[c + 1] <= T) ++c;
+        while (c + 1 < h.epochs.size() && std::abs(h.epochs[c + 1] - T) < std::abs(h.epochs[c] - T)) ++c;
         pdf::AnalyticEnsemble tr{h.f[c], Eigen::MatrixXd::Zero(grid.size(), R)};
         const auto bt = pdf::bias_variance(tr, f_in, p);
-        tb = bt.bias, tv = bt.variance;
+        te = static_cast<double>(h.epochs[c]), tb = bt.bias, tv = bt.variance;
       }
       bv.add_row({T, dt * T, b.bias, b.bias_u, b.bias_v, b.bias_uv, b.variance, b.variance_u, b.variance_v,
-                  b.variance_uv, d_uf0, d_vy, tb, tv});
+                  b.variance_uv, d_uf0, d_vy, te, tb, tv});
     }
     bv.write(dir / "bias_variance.csv");
 

@@ -7,6 +7,7 @@
 #include "core/buffer.hpp"
 #include "core/error.hpp"
 #include "core/io/files.hpp"
+#include "core/io/npy.hpp"
 #include "experiments/experiment.hpp"
 #include "experiments/ntk_pdf/analysis_outputs.hpp"
 #include "experiments/ntk_pdf/init_study.hpp"
@@ -92,6 +93,11 @@ void run(RunContext& ctx) {
   const bool have_truth = data.f_true.size() == data.n_grid();
   const Eigen::VectorXd level1 = have_truth ? pdf::level1_data(data, closure) : data.data;
   ctx.metrics["closure_level"] = pdf::closure_level_name(closure.level);
+  // The loss as a quadratic form, 1/2 chi^2_r = 1/2 f^T M f - b_r^T f + const.
+  write_npy(ctx.out.path() / "fit_M.npy", std::vector<double>(problem.M.data(), problem.M.data() + problem.M.size()),
+            {problem.M.rows(), problem.M.cols()});
+  const Eigen::MatrixXd b = problem.fk_cinv * Y;  // N_grid x R; written C-order as R x N_grid
+  write_npy(ctx.out.path() / "fit_b.npy", std::vector<double>(b.data(), b.data() + b.size()), {b.cols(), b.rows()});
 
   // ---- training ------------------------------------------------------------------------
   TrainingSettings ts;

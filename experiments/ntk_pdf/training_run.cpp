@@ -84,6 +84,23 @@ std::int64_t load_snapshot(const Snapshot& s, nn::EnsembleMlp<T>& net, TrainingH
   return epoch;
 }
 
+// Gradient descent on the (locally) quadratic loss is stable while eta lambda_max(Theta M) < 2;
+// a replica beyond that diverges to inf/NaN. Stop with the reason instead of analysing NaN.
+void check_finite(const Eigen::MatrixXd& f, std::int64_t epoch, const std::vector<Eigen::MatrixXd>& last_theta,
+                  const pdf::FitProblem& problem, double dt) {
+  for (Eigen::Index r = 0; r < f.cols(); ++r) {
+    if (f.col(r).allFinite()) continue;
+    std::string why;
+    if (!last_theta.empty()) {
+      const Eigen::VectorXcd ev = Eigen::EigenSolver<Eigen::MatrixXd>(last_theta[r] * problem.M, false).eigenvalues();
+      why = "; dt * lambda_max(Theta M) at the previous checkpoint = " + std::to_string(dt * ev.real().maxCoeff()) +
+            ", stable below 2";
+    }
+    input_error("train.learning_rate: replica " + std::to_string(r) + " diverged (non-finite f at epoch " +
+                std::to_string(epoch) + why + "); lower the learning rate");
+  }
+}
+
 template <class T>
 TrainingHistory run(Backend& backend, const TrainingSettings& s, const pdf::FitProblem& problem,
                     const Eigen::MatrixXd& Y, const Eigen::VectorXd& grid, bool quiet, bool resume) {
@@ -106,10 +123,18 @@ TrainingHistory run(Backend& backend, const TrainingSettings& s, const pdf::FitP
   std::vector<Eigen::MatrixXd> prev_theta;
   if (start > 0) prev_theta = trainer.ntk();
 
+  // The networks themselves (replica r = row r, MlpSpec layout) and Theta_0, so that other
+  // programs can reproduce the run's kernels and gradients (bench/peers/ntk_compare.py).
+  auto write_parameters = [&](const std::string& name) {
+    if (s.resume_dir.empty()) return;
+    const auto p = net.parameters_host();
+    write_matrix(s.resume_dir / (s.label + name), Eigen::Map<const Eigen::Matrix<T, -1, -1>>(p.data(), net.n_params(), R).template cast<double>());
+  };
   auto checkpoint = [&](std::int64_t epoch) {
     const Eigen::Index c = static_cast<Eigen::Index>(epoch / s.checkpoint_every);
     h.epochs.push_back(epoch);
     h.f.push_back(trainer.f());
+    check_finite(h.f.back(), epoch, prev_theta, problem, trainer.time_per_epoch());
     std::vector<Eigen::MatrixXd> theta = trainer.ntk();
     Eigen::VectorXd eig_mean = Eigen::VectorXd::Zero(ng);
     for (Eigen::Index r = 0; r < R; ++r) {
@@ -121,13 +146,21 @@ TrainingHistory run(Backend& backend, const TrainingSettings& s, const pdf::FitP
     h.eigenvalues.row(c) = eig_mean.transpose();
     if (std::find(s.keep_theta_at.begin(), s.keep_theta_at.end(), epoch) != s.keep_theta_at.end())
       h.theta[epoch] = theta;
+    if (epoch == 0 && !s.resume_dir.empty()) {
+      Eigen::MatrixXd all(ng * ng, R);
+      for (Eigen::Index r = 0; r < R; ++r) all.col(r) = theta[r].reshaped();
+      write_matrix(s.resume_dir / (s.label + "ntk_init.npy"), all);
+    }
     prev_theta = std::move(theta);
   };
 
   // Epochs already recorded before the snapshot: rebuild the bookkeeping only.
   for (std::int64_t e = 0; e <= start && start > 0; e += s.checkpoint_every) h.epochs.push_back(e);
   h.epochs.resize(h.f.size());
-  if (start == 0) checkpoint(0);
+  if (start == 0) {
+    checkpoint(0);
+    write_parameters("params_init.npy");
+  }
   Progress progress(s.label.empty() ? "train" : s.label + "train", s.epochs, quiet);
   for (std::int64_t e = start + 1; e <= s.epochs; ++e) {
     trainer.step();
@@ -138,6 +171,7 @@ TrainingHistory run(Backend& backend, const TrainingSettings& s, const pdf::FitP
     }
   }
   progress.finish();
+  write_parameters("params_final.npy");
   // A finished run needs no snapshot: drop it so the run directory holds results only.
   if (!s.resume_dir.empty())
     for (const auto& entry : std::filesystem::directory_iterator(s.resume_dir))

@@ -1,8 +1,11 @@
 #include "models/nn/ensemble_mlp_cpu.hpp"
 
+#include <cstring>
+
 #include <Eigen/Dense>
 
 #include "core/unary_ops.hpp"
+#include "models/nn/lane_math.hpp"
 
 namespace fl::nn::cpu_fused {
 
@@ -13,6 +16,26 @@ template <class T>
 using Map = Eigen::Map<Mat<T>>;
 template <class T>
 using CMap = Eigen::Map<const Mat<T>>;
+
+// a = act(z) for n values; tanh vectorised (libm's is scalar and dominated the pass).
+template <class T>
+void activate(UnaryOp op, const T* z, T* a, index_t n) {
+  index_t i = 0;
+  if (op == UnaryOp::tanh)
+    for (; i + lanes::kLanes <= n; i += lanes::kLanes) {
+      lanes::Lanes<T> v;
+      std::memcpy(&v, z + i, sizeof v);
+      v = lanes::tanh_lanes(v);
+      std::memcpy(a + i, &v, sizeof v);
+    }
+  for (; i < n; ++i) a[i] = apply_unary(op, z[i]);
+}
+
+// act'(z), from the cached output a = tanh(z) for tanh (no second transcendental call).
+template <class T>
+T derivative(UnaryOp op, T z, T a) {
+  return op == UnaryOp::tanh ? T(1) - a * a : apply_unary_derivative(op, z);
+}
 
 template <class T>
 CMap<T> layer_input(const Layers<T>& L, index_t l, index_t r) {
@@ -35,9 +58,7 @@ void forward(const Layers<T>& L) {
       const Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>> b(p + s.bias_offset(l), n);
       Z.noalias() = T(s.weight_scale(l)) * W * layer_input(L, l, r);
       Z.colwise() += T(s.bias_scale(l)) * b;
-      T* A = L.a[l] + r * n * L.B;
-      const UnaryOp act = s.activations[l - 1];
-      for (index_t i = 0; i < n * L.B; ++i) A[i] = apply_unary(act, Z.data()[i]);
+      activate(s.activations[l - 1], Z.data(), L.a[l] + r * n * L.B, n * L.B);
     }
   }
 }
@@ -51,9 +72,9 @@ void deltas(const Layers<T>& L, const T* cotangent) {
     const T* p = L.params + r * L.P;
     {
       const index_t n = s.sizes[Ln] * L.B;
-      const T* z = L.z[Ln] + r * n;
+      const T *z = L.z[Ln] + r * n, *a = L.a[Ln] + r * n;
       T* d = L.delta[Ln] + r * n;
-      for (index_t i = 0; i < n; ++i) d[i] = cotangent[r * n + i] * apply_unary_derivative(s.activations[Ln - 1], z[i]);
+      for (index_t i = 0; i < n; ++i) d[i] = cotangent[r * n + i] * derivative(s.activations[Ln - 1], z[i], a[i]);
     }
     for (index_t l = Ln; l > 1; --l) {
       const index_t n = s.sizes[l], m = s.sizes[l - 1];
@@ -61,8 +82,8 @@ void deltas(const Layers<T>& L, const T* cotangent) {
       const CMap<T> D(L.delta[l] + r * n * L.B, n, L.B);
       Map<T> Dp(L.delta[l - 1] + r * m * L.B, m, L.B);
       Dp.noalias() = T(s.weight_scale(l)) * W.transpose() * D;
-      const T* z = L.z[l - 1] + r * m * L.B;
-      for (index_t i = 0; i < m * L.B; ++i) Dp.data()[i] *= apply_unary_derivative(s.activations[l - 2], z[i]);
+      const T *z = L.z[l - 1] + r * m * L.B, *a = L.a[l - 1] + r * m * L.B;
+      for (index_t i = 0; i < m * L.B; ++i) Dp.data()[i] *= derivative(s.activations[l - 2], z[i], a[i]);
     }
   }
 }

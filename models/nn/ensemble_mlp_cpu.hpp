@@ -1,7 +1,8 @@
 #pragma once
 // Fused CPU path of EnsembleMlp: one OpenMP loop over replicas per pass (instead of one
 // backend call per layer and operation), each replica's layers as Eigen products on host
-// memory. Same layout and results as the generic Backend path (tested against it).
+// memory; tanh vectorised (models/nn/lane_math.hpp) and its derivative taken from the cached
+// output. Same layout and results as the generic Backend path (tested against it).
 #include <vector>
 
 #include "models/nn/mlp_spec.hpp"

@@ -6,8 +6,8 @@ FitProblem make_fit_problem(const FkDataset& d) {
   FitProblem p;
   p.fk = d.fk;
   p.cov = 0.5 * (d.cov + d.cov.transpose());  // symmetric to round-off only in the files
-  const Eigen::LLT<Eigen::MatrixXd> llt(p.cov);
-  p.fk_cinv = llt.solve(d.fk).transpose();
+  p.cov_llt.compute(p.cov);
+  p.fk_cinv = p.cov_llt.solve(d.fk).transpose();
   p.M = p.fk_cinv * d.fk;
   p.M = 0.5 * (p.M + p.M.transpose());
   return p;
@@ -15,7 +15,7 @@ FitProblem make_fit_problem(const FkDataset& d) {
 
 double FitProblem::chi2(const Eigen::VectorXd& f, const Eigen::VectorXd& y) const {
   const Eigen::VectorXd r = y - fk * f;
-  return r.dot(cov.llt().solve(r));
+  return r.dot(cov_llt.solve(r));
 }
 
 int numerical_rank(const Eigen::MatrixXd& sym, double eps) {

@@ -12,6 +12,7 @@ struct FitProblem {
   Eigen::MatrixXd cov;       // C_Y
   Eigen::MatrixXd fk_cinv;   // FK^T C^-1 (N_grid x N_dat)
   Eigen::MatrixXd M;         // FK^T C^-1 FK
+  Eigen::LLT<Eigen::MatrixXd> cov_llt;  // of cov (chi2 is evaluated per replica per checkpoint)
   Eigen::Index n_dat() const { return fk.rows(); }
   Eigen::Index n_grid() const { return fk.cols(); }
 

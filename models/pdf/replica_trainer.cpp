@@ -38,6 +38,13 @@ ReplicaTrainer<T>::ReplicaTrainer(nn::EnsembleMlp<T>& net, const FitProblem& pro
 template <class T>
 void ReplicaTrainer<T>::step() {
   const T s = keras_ ? T(2) : T(1);
+  if (net_->fused_cpu()) {  // the CPU backend: X_, M_ and b_ are host memory
+    if (!fused_)
+      fused_ = std::make_unique<nn::FusedQuadraticGd<T>>(net_->spec(), R_, n_grid_, X_.data(), M_.data(), b_.data(), s);
+    fused_->step(net_->parameters().data, T(eta_));
+    ++epoch_;
+    return;
+  }
   MatrixView<const T> F = net_->forward(X_.view());
   backend_->gemm<T>(Trans::no, Trans::no, s, M_.view(), F, T(0), g_.view());
   backend_->axpy<T>(-s, b_.flat(), g_.flat());

@@ -3,6 +3,10 @@
 // "keras_chi2"), all replicas as one batched computation on the backend:
 //   f = net(grid) (N_grid x R),  g = dL/df = s (M f - FK^T C^-1 Y),  theta -= eta J^T g.
 // Continuous time t = eta T (1/2 chi^2) or 2 eta T (keras_chi2, s = 2).
+// When the network runs its fused CPU path the whole epoch is one fused pass
+// (nn::FusedQuadraticGd); otherwise (CUDA, or set_fused_cpu(false): the reference the tests
+// compare with) it is a sequence of Backend operations.
+#include <memory>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -10,6 +14,7 @@
 #include "core/buffer.hpp"
 #include "models/kernels/empirical_ntk.hpp"
 #include "models/nn/ensemble_mlp.hpp"
+#include "models/nn/fused_gd_cpu.hpp"
 #include "models/nn/input_features.hpp"
 #include "models/pdf/fit_problem.hpp"
 
@@ -43,6 +48,7 @@ class ReplicaTrainer {
   Matrix<T> X_, M_, b_, g_;
   Buffer<T> grad_, theta_;
   kernels::EmpiricalNtk<T> ntk_;
+  std::unique_ptr<nn::FusedQuadraticGd<T>> fused_;  // built at the first fused step
 };
 
 extern template class ReplicaTrainer<float>;

@@ -34,6 +34,28 @@ TEST(ReplicaTrainer, KerasChi2IsTwiceTheTime) {
   EXPECT_GT((ta.f() - Eigen::MatrixXd::Zero(50, 3)).norm(), 0);
 }
 
+// The trainer's fused CPU epoch against its Backend-op path (the reference), in two rounds
+// with evaluations of the network in between.
+TEST(ReplicaTrainer, FusedEpochMatchesTheBackendPath) {
+  Problem pr;
+  const int R = 11;  // one full and one partial group of lanes
+  const Eigen::MatrixXd Y = closure_data(pr.d, {}, R);
+  nn::EnsembleMlp<double> fused(cpu_backend(), nn::MlpSpec::make(1, {25, 20}, 1), R), ref(cpu_backend(), fused.spec(), R);
+  fused.initialize(5), ref.initialize(5);
+  ref.set_fused_cpu(false);
+  ReplicaTrainer<double> tf(fused, pr.p, Y, pr.d.grid, nn::InputMap::x, 1e-5);
+  ReplicaTrainer<double> tr(ref, pr.p, Y, pr.d.grid, nn::InputMap::x, 1e-5);
+  const Eigen::MatrixXd f0 = tr.f();
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 25; ++i) tf.step(), tr.step();
+    const Eigen::MatrixXd ff = tf.f(), fr = tr.f();
+    EXPECT_LT((ff - fr).norm(), 1e-12 * fr.norm()) << "round " << round;
+    EXPECT_GT((fr - f0).norm(), 1e-3 * fr.norm());  // training moved f
+    const auto pf = fused.parameters_host(), pref = ref.parameters_host();
+    for (std::size_t k = 0; k < pf.size(); ++k) ASSERT_NEAR(pf[k], pref[k], 1e-12 * (1 + std::abs(pref[k])));
+  }
+}
+
 // GD on the linearised model obeys f_{T+1} = f_T - eta Theta_0 (M f_T - FK^T C^-1 Y); it
 // approaches the closed form at t = eta T with an O(eta) error.
 TEST(FrozenNtk, LinearisedGradientDescentConvergesToClosedForm) {

@@ -105,8 +105,9 @@ def plot(run_dir: Path):
         for key in ("bias", "bias_v", "variance", "variance_v"):
             ax.loglog(bv["epoch"][fin], np.abs(bv[key][fin]), label=key)
         m = np.isfinite(bv["trained_bias"])
-        ax.loglog(bv["epoch"][m], bv["trained_bias"][m], "k.", label="bias (trained)")
-        ax.loglog(bv["epoch"][m], bv["trained_variance"][m], "kx", label="variance (trained)")
+        te = bv.get("trained_epoch", bv["epoch"])  # runs before trained_epoch: the grid epoch
+        ax.loglog(te[m], bv["trained_bias"][m], "k.", label="bias (trained)")
+        ax.loglog(te[m], bv["trained_variance"][m], "kx", label="variance (trained)")
         ax.set_xlabel("epoch T")
         ax.legend(fontsize=7)
         _save(fig, run_dir, "bias_variance.png")
