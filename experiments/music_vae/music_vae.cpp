@@ -32,6 +32,7 @@ abc_dialect = "music21"   # abc: music21 (same tokens as tools/extract_melodies.
 kind = "2bar"             # 2bar | 16bar
 z = 512
 enc_width = 64
+enc_layers = 1            # BiLSTM encoder layers (MusicVAE: 1 for 2bar, 2 for hierdec 16bar)
 dec_width = 64
 dec_layers = 2
 conductor_width = 64      # 16bar only
@@ -69,11 +70,13 @@ vae::VaeShape shape_from(const Config& c) {
   require(s.kind == "2bar" || s.kind == "16bar", "model.kind: must be 2bar or 16bar, not '" + s.kind + "'");
   s.z = c.get_int("model.z");
   s.enc_width = c.get_int("model.enc_width");
+  s.enc_layers = c.get_int("model.enc_layers");
   s.dec_width = c.get_int("model.dec_width");
   s.dec_layers = c.get_int("model.dec_layers");
   s.conductor_width = c.get_int("model.conductor_width");
   s.conductor_layers = c.get_int("model.conductor_layers");
   for (auto [key, v] : std::map<std::string, index_t>{{"model.z", s.z}, {"model.enc_width", s.enc_width},
+                                                      {"model.enc_layers", s.enc_layers},
                                                       {"model.dec_width", s.dec_width}, {"model.dec_layers", s.dec_layers},
                                                       {"model.conductor_width", s.conductor_width},
                                                       {"model.conductor_layers", s.conductor_layers}})

@@ -172,12 +172,13 @@ namespace {
 // in the loss (~1e-16 L per evaluation, amplified by 1/h) stays below the tolerance, and the
 // relative error is floored at `floor` (gradients below it are compared in absolute terms).
 void check_vae(const std::string& kind, double p_sample, double free_bits, std::size_t n_checked,
-               std::size_t per_slot, double h, double floor) {
+               std::size_t per_slot, double h, double floor, index_t enc_layers = 1) {
   Backend& be = cpu_backend();
   VaeShape shape;
   shape.kind = kind;
   shape.z = 3;
   shape.enc_width = 4;
+  shape.enc_layers = enc_layers;
   shape.dec_width = 5;
   shape.dec_layers = 2;
   shape.conductor_width = 3;
@@ -203,4 +204,6 @@ void check_vae(const std::string& kind, double p_sample, double free_bits, std::
 
 TEST(VaeGradients, TwoBarVaeLossTeacherForced) { check_vae("2bar", 0.0, 0.0, 150, 3, 1e-5, 1e-3); }
 TEST(VaeGradients, TwoBarVaeLossScheduledSamplingAndFreeBits) { check_vae("2bar", 0.5, 4.0, 60, 2, 1e-5, 1e-3); }
+// Three encoder layers: the top, a middle and the bottom BiLSTM layer are all checked.
+TEST(VaeGradients, TwoBarVaeLossStackedEncoder) { check_vae("2bar", 0.0, 0.0, 150, 3, 1e-5, 1e-3, 3); }
 TEST(VaeGradients, SixteenBarHierarchicalVaeLoss) { check_vae("16bar", 0.0, 0.0, 10, 1, 1e-4, 1e-2); }
