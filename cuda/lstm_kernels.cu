@@ -92,6 +92,34 @@ void one_hot_fill(VectorView<const std::int32_t> tok, MatrixView<T> X) {
 }
 
 template <class T>
+void gather(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) {
+  const index_t R = out.rows, ldw = W.ld, ldo = out.ld;
+  const T* w = W.data;
+  const std::int32_t* id = idx.data;
+  T* o = out.data;
+  for_each_index(R * out.cols, [=] __device__(std::int64_t k) {
+    const index_t r = k % R, n = k / R;
+    const std::int32_t c = id[n];
+    o[r + n * ldo] = c < 0 ? T(0) : w[r + c * ldw];
+  });
+}
+
+// One thread per row, columns in order: deterministic (no atomics), coalesced across rows.
+template <class T>
+void scatter_add(MatrixView<const T> src, VectorView<const std::int32_t> idx, MatrixView<T> W) {
+  const index_t N = src.cols, lds = src.ld, ldw = W.ld;
+  const T* s = src.data;
+  const std::int32_t* id = idx.data;
+  T* w = W.data;
+  for_each_index(W.rows, [=] __device__(std::int64_t r) {
+    for (index_t n = 0; n < N; ++n) {
+      const std::int32_t c = id[n];
+      if (c >= 0) w[r + c * ldw] += s[r + n * lds];
+    }
+  });
+}
+
+template <class T>
 void choose(MatrixView<const T> L, VectorView<const std::int32_t> truth, double p, bool argmax, PhiloxKey key,
             std::uint64_t step, VectorView<std::int32_t> out) {
   const index_t K = L.rows, ld = L.ld;
@@ -179,6 +207,13 @@ class CudaVaeEngine final : public VaeEngine {
     xent(L, tg, scale, dL, loss);                                                                  \
   }                                                                                                \
   void one_hot(VectorView<const std::int32_t> tok, MatrixView<T> X) override { one_hot_fill(tok, X); } \
+  void gather_columns(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) override { \
+    gather(W, idx, out);                                                                           \
+  }                                                                                                \
+  void scatter_add_columns(MatrixView<const T> src, VectorView<const std::int32_t> idx,            \
+                           MatrixView<T> W) override {                                             \
+    scatter_add(src, idx, W);                                                                      \
+  }                                                                                                \
   void choose_tokens(MatrixView<const T> L, VectorView<const std::int32_t> truth, double p,        \
                      bool argmax, PhiloxKey key, std::uint64_t step,                               \
                      VectorView<std::int32_t> out) override {                                      \

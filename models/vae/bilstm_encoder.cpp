@@ -28,19 +28,24 @@ BiLstmEncoder<T>::BiLstmEncoder(ParamSet<T>& params, const std::string& name, in
 }
 
 template <class T>
-void BiLstmEncoder<T>::forward(Backend& be, VaeEngine& eng, index_t steps, index_t N, MatrixView<const T> X,
-                               MatrixView<T> e) {
+void BiLstmEncoder<T>::forward(Backend& be, VaeEngine& eng, index_t steps, index_t N,
+                               VectorView<const std::int32_t> tokens, MatrixView<T> e) {
   be_ = &be;
   steps_ = steps;
   N_ = N;
   const index_t E = width_, layers = static_cast<index_t>(fwd_.size());
   Y_.resize(static_cast<std::size_t>(layers));
-  MatrixView<const T> in = X;
+  MatrixView<const T> in;  // input of layers 1..
   for (index_t l = 0; l < layers; ++l) {
     fwd_[l].begin(be, eng, steps, N, {}, {}, {});
-    fwd_[l].forward(in);
     bwd_[l].begin(be, eng, steps, N, {}, {}, {});
-    for (index_t s = 0; s < steps; ++s) bwd_[l].step(s, in.col_block((steps - 1 - s) * N, N));
+    if (l == 0) {
+      fwd_[0].forward_tokens(tokens);
+      for (index_t s = 0; s < steps; ++s) bwd_[0].step_tokens(s, tokens.segment((steps - 1 - s) * N, N));
+    } else {
+      fwd_[l].forward(in);
+      for (index_t s = 0; s < steps; ++s) bwd_[l].step(s, in.col_block((steps - 1 - s) * N, N));
+    }
     if (l + 1 == layers) break;
     ensure(Y_[l + 1], be, 2 * E * steps * N);
     MatrixView<T> Y = block(Y_[l + 1], 2 * E, steps * N);

@@ -3,6 +3,7 @@
 // l > 0 reads [h_fwd_t ; h_bwd_t] of layer l - 1 at every time t; the code is
 // e = [h_fwd_T ; h_bwd_1] of the top layer (the final state of each direction).
 // The backward direction runs its steps in reverse time order: its step s sees time T-1-s.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,10 @@ class BiLstmEncoder {
 
   index_t width() const { return width_; }
 
-  // X: input x (steps N), column t N + n = sequence n at time t. Writes e (2 width x N).
-  void forward(Backend& be, VaeEngine& eng, index_t steps, index_t N, MatrixView<const T> X, MatrixView<T> e);
+  // tokens (steps N): entry t N + n = sequence n at time t, one-hot over `input` classes.
+  // Writes e (2 width x N).
+  void forward(Backend& be, VaeEngine& eng, index_t steps, index_t N, VectorView<const std::int32_t> tokens,
+               MatrixView<T> e);
   // de: gradient w.r.t. e. Accumulates parameter gradients (no input gradient).
   void backward(MatrixView<const T> de);
 

@@ -31,6 +31,9 @@ class LstmStack {
              MatrixView<const T> cond);
   void step(index_t t, MatrixView<const T> x_t);
   void forward(MatrixView<const T> X);
+  // Token inputs of the first layer (LstmLayer::forward_tokens / step_tokens).
+  void step_tokens(index_t t, VectorView<const std::int32_t> tokens_t);
+  void forward_tokens(VectorView<const std::int32_t> tokens);
   MatrixView<const T> outputs() const { return layers_.back().outputs(); }
   MatrixView<const T> top_h(index_t t) const { return layers_.back().h(t); }
   // dTop: gradient w.r.t. outputs(). Writes dv (init_from x N) and dcond (cond x N) when given.
@@ -69,7 +72,7 @@ class MelodyDecoder {
   Dense<T> out_;
   Backend* be_ = nullptr;
   index_t steps_ = 0, N_ = 0;
-  Buffer<T> X_, logits_, dtop_, dcond_;
+  Buffer<T> logits_, dtop_, dcond_;
   Buffer<std::int32_t> tokens_;
 };
 

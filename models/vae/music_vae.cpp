@@ -74,12 +74,9 @@ void MusicVae<T>::upload_tokens(const std::vector<music::Tokens>& batch) {
 
 template <class T>
 void MusicVae<T>::run_encoder(index_t B) {
-  const index_t K = music::kNumClasses, L = shape_.steps(), E = shape_.enc_width, Z = shape_.z;
-  ensure(X_, be_, K * L * B);
-  MatrixView<T> X = mat(X_, K, L * B);
-  eng_->one_hot(VectorView<const std::int32_t>(tokens_.view()), X);
+  const index_t L = shape_.steps(), E = shape_.enc_width, Z = shape_.z;
   ensure(e_, be_, 2 * E * B);
-  encoder_.forward(be_, *eng_, L, B, MatrixView<const T>(X), mat(e_, 2 * E, B));
+  encoder_.forward(be_, *eng_, L, B, VectorView<const std::int32_t>(tokens_.view()), mat(e_, 2 * E, B));
   ensure(mu_, be_, Z * B);
   ensure(S_, be_, Z * B);
   mu_head_.forward(be_, cmat(e_, 2 * E, B), mat(mu_, Z, B));

@@ -80,7 +80,7 @@ class MusicVae {
   MelodyDecoder<T> decoder_;
   // Device work buffers.
   Buffer<std::int32_t> tokens_, dec_inputs_, dec_targets_;
-  Buffer<T> X_, e_, mu_, S_, sigma_, eps_, z_, kl_, kl_weight_, ce_, dlogits_, dz_, de_, dmu_, dS_, dcv_;
+  Buffer<T> e_, mu_, S_, sigma_, eps_, z_, kl_, kl_weight_, ce_, dlogits_, dz_, de_, dmu_, dS_, dcv_;
 };
 
 }  // namespace fl::vae

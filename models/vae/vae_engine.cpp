@@ -1,5 +1,6 @@
 #include "models/vae/vae_engine.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -89,6 +90,40 @@ void one_hot_fill(VectorView<const std::int32_t> tok, MatrixView<T> X) {
 }
 
 template <class T>
+void gather(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) {
+#pragma omp parallel for schedule(static) if (out.rows * out.cols > kParallelWork)
+  for (index_t n = 0; n < out.cols; ++n) {
+    T* o = out.data + n * out.ld;
+    const std::int32_t k = idx.data[n];
+    if (k < 0) {
+      for (index_t r = 0; r < out.rows; ++r) o[r] = T(0);
+      continue;
+    }
+    const T* w = W.data + k * W.ld;
+    for (index_t r = 0; r < out.rows; ++r) o[r] = w[r];
+  }
+}
+
+// Parallel over row chunks, columns in order: deterministic, no two threads share an entry.
+template <class T>
+void scatter_add(MatrixView<const T> src, VectorView<const std::int32_t> idx, MatrixView<T> W) {
+  constexpr index_t kRows = 256;
+  const index_t chunks = (W.rows + kRows - 1) / kRows;
+#pragma omp parallel for schedule(static) if (src.rows * src.cols > kParallelWork)
+  for (index_t q = 0; q < chunks; ++q) {
+    const index_t r0 = q * kRows, r1 = std::min(W.rows, r0 + kRows);
+    for (index_t n = 0; n < src.cols; ++n) {
+      const std::int32_t k = idx.data[n];
+      if (k < 0) continue;
+      const T* s = src.data + n * src.ld;
+      T* w = W.data + k * W.ld;
+#pragma omp simd
+      for (index_t r = r0; r < r1; ++r) w[r] += s[r];
+    }
+  }
+}
+
+template <class T>
 void choose(MatrixView<const T> L, VectorView<const std::int32_t> truth, double p, bool argmax,
             PhiloxKey key, std::uint64_t step, VectorView<std::int32_t> out) {
   const index_t K = L.rows;
@@ -173,6 +208,13 @@ class CpuVaeEngine final : public VaeEngine {
     xent(L, tg, scale, dL, loss);                                                                  \
   }                                                                                                \
   void one_hot(VectorView<const std::int32_t> tok, MatrixView<T> X) override { one_hot_fill(tok, X); } \
+  void gather_columns(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) override { \
+    gather(W, idx, out);                                                                           \
+  }                                                                                                \
+  void scatter_add_columns(MatrixView<const T> src, VectorView<const std::int32_t> idx,            \
+                           MatrixView<T> W) override {                                             \
+    scatter_add(src, idx, W);                                                                      \
+  }                                                                                                \
   void choose_tokens(MatrixView<const T> L, VectorView<const std::int32_t> truth, double p,        \
                      bool argmax, PhiloxKey key, std::uint64_t step,                               \
                      VectorView<std::int32_t> out) override {                                      \

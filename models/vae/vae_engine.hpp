@@ -29,6 +29,13 @@ class VaeEngine {
                                      T scale, MatrixView<T> dlogits, VectorView<T> loss) = 0;     \
   /* X (K x N) = one-hot of tokens (a token < 0 gives a zero column). */                         \
   virtual void one_hot(VectorView<const std::int32_t> tokens, MatrixView<T> X) = 0;              \
+  /* out[:, n] = W[:, idx[n]] (a zero column where idx[n] < 0) = W one_hot(idx): the input   \
+     projection of token inputs without the one-hot matrix. */                                  \
+  virtual void gather_columns(MatrixView<const T> W, VectorView<const std::int32_t> idx,         \
+                              MatrixView<T> out) = 0;                                            \
+  /* W[:, idx[n]] += src[:, n] for n = 0, 1, ... in order (idx[n] < 0 skipped) = src one_hot^T. */ \
+  virtual void scatter_add_columns(MatrixView<const T> src, VectorView<const std::int32_t> idx,  \
+                                   MatrixView<T> W) = 0;                                         \
   /* Next decoder inputs: column n takes truth[n] with probability 1 - p_sample, otherwise     \
      a token drawn from softmax(logits_n) (or its argmax when argmax is set). Philox stream  \
      (key, step), lane n. */                                                                     \
