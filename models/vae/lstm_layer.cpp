@@ -48,6 +48,8 @@ void LstmLayer<T>::begin(Backend& be, VaeEngine& eng, index_t steps, index_t N,
   else be.fill(block(C_, H, 0, N).flat(), T(0));
   cond_ = cond;
   token_input_ = false;
+  packed_ = be.device() == Device::cpu;
+  if (packed_) Wh_packed_.pack(cview(params_->value(Wh_)), false);
   if (shape_.cond > 0) {
     ensure(GC_, be, 4 * H * N);
     be.gemm(Trans::no, Trans::no, T(1), cview(params_->value(Wc_)), cond, T(0), block(GC_, 4 * H, 0, N));
@@ -59,7 +61,8 @@ void LstmLayer<T>::recurrent_step(index_t t) {
   const index_t H = shape_.hidden, N = N_;
   MatrixView<T> G = block(G_, 4 * H, t * N, N);
   if (shape_.cond > 0) be_->axpy(T(1), VectorView<const T>(GC_.view()), G.flat());
-  be_->gemm(Trans::no, Trans::no, T(1), cview(params_->value(Wh_)), cview(block(H_, H, t * N, N)), T(1), G);
+  if (packed_) Wh_packed_.multiply(cview(block(H_, H, t * N, N)), T(1), G);
+  else be_->gemm(Trans::no, Trans::no, T(1), cview(params_->value(Wh_)), cview(block(H_, H, t * N, N)), T(1), G);
   eng_->lstm_forward_gates(G, VectorView<const T>(params_->value_vec(b_)), T(kForgetBias),
                            cview(block(C_, H, t * N, N)), block(C_, H, (t + 1) * N, N),
                            block(H_, H, (t + 1) * N, N));
@@ -140,6 +143,7 @@ void LstmLayer<T>::backward(MatrixView<const T> dH, MatrixView<const T> dhT, Mat
   if (dcT.data) be.copy(dcT, dc);
   else be.fill(dc.flat(), T(0));
   const MatrixView<const T> Wh = params_->value(Wh_);
+  if (packed_) WhT_packed_.pack(Wh, true);
   for (index_t t = T_ - 1; t >= 0; --t) {
     if (dH.data) {
       if (dH.contiguous()) be.axpy(T(1), dH.col_block(t * N, N).flat(), dh.flat());
@@ -148,7 +152,8 @@ void LstmLayer<T>::backward(MatrixView<const T> dH, MatrixView<const T> dhT, Mat
     MatrixView<T> dG = block(dG_, 4 * H, t * N, N);
     eng_->lstm_backward_gates(cview(block(G_, 4 * H, t * N, N)), cview(block(C_, H, t * N, N)),
                               cview(block(C_, H, (t + 1) * N, N)), cview(dh), dc, dG);
-    be.gemm(Trans::yes, Trans::no, T(1), Wh, cview(dG), T(0), dh);
+    if (packed_) WhT_packed_.multiply(cview(dG), T(0), dh);
+    else be.gemm(Trans::yes, Trans::no, T(1), Wh, cview(dG), T(0), dh);
   }
   if (dh0.data) be.copy(cview(dh), dh0);
   if (dc0.data) be.copy(cview(dc), dc0);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/buffer.hpp"
+#include "models/vae/packed_gemm.hpp"
 #include "models/vae/params.hpp"
 #include "models/vae/vae_engine.hpp"
 
@@ -70,6 +71,9 @@ class LstmLayer {
   Buffer<T> X_, G_, C_, H_, GC_;  // inputs, gate activations, cell and hidden states, Wc cond
   Buffer<T> dG_, dh_, dc_, S_, ones_;
   Buffer<std::int32_t> tokens_;  // token inputs of this pass
+  // CPU: W_h and W_h^T packed once per pass for the per-step products (CUDA: cuBLAS).
+  bool packed_ = false;
+  PackedMatrix<T> Wh_packed_, WhT_packed_;
   bool token_input_ = false;
 };
 
