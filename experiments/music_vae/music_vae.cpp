@@ -37,6 +37,7 @@ dec_width = 64
 dec_layers = 2
 conductor_width = 64      # 16bar only
 conductor_layers = 2      # 16bar only
+state_init_stddev = 0.001 # init of the Dense layers giving the initial LSTM states (MusicVAE)
 precision = "float"       # float | double
 
 [train]
@@ -76,6 +77,8 @@ vae::VaeShape shape_from(const Config& c) {
   s.dec_layers = c.get_int("model.dec_layers");
   s.conductor_width = c.get_int("model.conductor_width");
   s.conductor_layers = c.get_int("model.conductor_layers");
+  s.state_init_stddev = c.get_double("model.state_init_stddev");
+  require(s.state_init_stddev >= 0 && s.state_init_stddev <= 10, "model.state_init_stddev: must be in [0, 10]");
   for (auto [key, v] : std::map<std::string, index_t>{{"model.z", s.z}, {"model.enc_width", s.enc_width},
                                                       {"model.enc_layers", s.enc_layers},
                                                       {"model.dec_width", s.dec_width}, {"model.dec_layers", s.dec_layers},

@@ -16,7 +16,7 @@ void ensure(Buffer<T>& b, Backend& be, index_t n) {
 template <class T>
 LstmStack<T>::LstmStack(ParamSet<T>& params, const std::string& name, StackShape shape) : shape_(shape) {
   const index_t H = shape.hidden;
-  init_ = Dense<T>(params, name + ".init", shape.init_from, 2 * shape.layers * H, 0.001);
+  init_ = Dense<T>(params, name + ".init", shape.init_from, 2 * shape.layers * H, shape.init_stddev);
   for (index_t l = 0; l < shape.layers; ++l)
     layers_.emplace_back(params, name + ".lstm" + std::to_string(l),
                          LstmShape{l == 0 ? shape.input : H, H, l == 0 ? shape.cond : 0});
@@ -88,8 +88,9 @@ void LstmStack<T>::backward(MatrixView<const T> dTop, MatrixView<T> dv, MatrixVi
 
 template <class T>
 MelodyDecoder<T>::MelodyDecoder(ParamSet<T>& params, const std::string& name, index_t hidden,
-                                index_t layers, index_t cond_and_init)
-    : stack_(params, name, StackShape{music::kNumClasses, hidden, layers, cond_and_init, cond_and_init}),
+                                index_t layers, index_t cond_and_init, double init_stddev)
+    : stack_(params, name,
+             StackShape{music::kNumClasses, hidden, layers, cond_and_init, cond_and_init, init_stddev}),
       out_(params, name + ".out", hidden, music::kNumClasses, 1.0 / std::sqrt(double(hidden))) {}
 
 template <class T>

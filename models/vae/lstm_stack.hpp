@@ -19,6 +19,7 @@ struct StackShape {
   index_t layers = 1;
   index_t cond = 0;       // conditioning of the first layer (0 = none)
   index_t init_from = 0;  // size of v
+  double init_stddev = 0.001;  // of Dense(v) (MusicVAE: N(0, 0.001^2))
 };
 
 template <class T>
@@ -54,7 +55,7 @@ class MelodyDecoder {
  public:
   MelodyDecoder() = default;
   MelodyDecoder(ParamSet<T>& params, const std::string& name, index_t hidden, index_t layers,
-                index_t cond_and_init);
+                index_t cond_and_init, double init_stddev = 0.001);
 
   // Decodes `steps` steps for N sequences. inputs (steps*N, step-major, device) are the
   // ground-truth previous tokens (-1 = zero input); p_sample = 0 is teacher forcing, else

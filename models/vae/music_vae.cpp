@@ -42,10 +42,11 @@ MusicVae<T>::MusicVae(Backend& backend, VaeShape shape, std::uint32_t seed)
   index_t dec_v = Z;
   if (shape_.kind == "16bar") {
     conductor_ = LstmStack<T>(params_, "conductor",
-                              StackShape{0, shape_.conductor_width, shape_.conductor_layers, 0, Z});
+                              StackShape{0, shape_.conductor_width, shape_.conductor_layers, 0, Z,
+                                         shape_.state_init_stddev});
     dec_v = shape_.conductor_width;
   }
-  decoder_ = MelodyDecoder<T>(params_, "dec", shape_.dec_width, shape_.dec_layers, dec_v);
+  decoder_ = MelodyDecoder<T>(params_, "dec", shape_.dec_width, shape_.dec_layers, dec_v, shape_.state_init_stddev);
   params_.allocate(be_, seed);
 }
 

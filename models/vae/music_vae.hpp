@@ -27,6 +27,7 @@ struct VaeShape {
   index_t dec_layers = 2;
   index_t conductor_width = 256;  // 16bar only
   index_t conductor_layers = 2;   // 16bar only
+  double state_init_stddev = 0.001;  // Dense(z) / Dense(c_u) -> initial LSTM states (MusicVAE: 0.001)
   index_t bars() const { return kind == "16bar" ? 16 : 2; }
   index_t steps() const { return bars() * music::kStepsPerBar; }
   std::string signature() const;  // identifies the architecture (checkpoints)
