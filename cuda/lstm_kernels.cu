@@ -1,5 +1,5 @@
 // CUDA implementation of the VAE engine (models/vae/vae_engine.hpp): fused LSTM gates,
-// softmax cross-entropy, one-hot inputs, scheduled-sampling token choice and the latent
+// softmax cross-entropy, token-input gather/scatter, scheduled-sampling token choice and the latent
 // layer. The formulas are the FL_HD functions of models/vae/lstm_cell.hpp, shared with the
 // CPU engine; GEMMs stay in the backend (cuBLAS). Default stream throughout.
 #include <cmath>
@@ -77,17 +77,6 @@ void xent(MatrixView<const T> L, VectorView<const std::int32_t> tg, T scale, Mat
     for (index_t k = 0; k < K; ++k)
       d[k] = scale * static_cast<T>(exp(static_cast<double>(x[k]) - log_z) - (k == t ? 1.0 : 0.0));
     l0[n] = static_cast<T>(log_z - static_cast<double>(x[t]));
-  });
-}
-
-template <class T>
-void one_hot_fill(VectorView<const std::int32_t> tok, MatrixView<T> X) {
-  const index_t K = X.rows, ld = X.ld;
-  const std::int32_t* t = tok.data;
-  T* x = X.data;
-  for_each_index(K * X.cols, [=] __device__(std::int64_t k) {
-    const index_t r = k % K, n = k / K;
-    x[r + n * ld] = t[n] == r ? T(1) : T(0);
   });
 }
 
@@ -206,7 +195,6 @@ class CudaVaeEngine final : public VaeEngine {
                              MatrixView<T> dL, VectorView<T> loss) override {                      \
     xent(L, tg, scale, dL, loss);                                                                  \
   }                                                                                                \
-  void one_hot(VectorView<const std::int32_t> tok, MatrixView<T> X) override { one_hot_fill(tok, X); } \
   void gather_columns(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) override { \
     gather(W, idx, out);                                                                           \
   }                                                                                                \

@@ -80,16 +80,6 @@ void xent(MatrixView<const T> L, VectorView<const std::int32_t> tg, T scale, Mat
 }
 
 template <class T>
-void one_hot_fill(VectorView<const std::int32_t> tok, MatrixView<T> X) {
-#pragma omp parallel for schedule(static) if (X.rows * X.cols > kParallelWork)
-  for (index_t n = 0; n < X.cols; ++n) {
-    T* x = X.data + n * X.ld;
-    for (index_t k = 0; k < X.rows; ++k) x[k] = T(0);
-    if (tok.data[n] >= 0) x[tok.data[n]] = T(1);
-  }
-}
-
-template <class T>
 void gather(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) {
 #pragma omp parallel for schedule(static) if (out.rows * out.cols > kParallelWork)
   for (index_t n = 0; n < out.cols; ++n) {
@@ -207,7 +197,6 @@ class CpuVaeEngine final : public VaeEngine {
                              MatrixView<T> dL, VectorView<T> loss) override {                      \
     xent(L, tg, scale, dL, loss);                                                                  \
   }                                                                                                \
-  void one_hot(VectorView<const std::int32_t> tok, MatrixView<T> X) override { one_hot_fill(tok, X); } \
   void gather_columns(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) override { \
     gather(W, idx, out);                                                                           \
   }                                                                                                \
