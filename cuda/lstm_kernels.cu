@@ -1,5 +1,5 @@
 // CUDA implementation of the VAE engine (models/vae/vae_engine.hpp): fused LSTM gates,
-// softmax cross-entropy, one-hot inputs, scheduled-sampling token choice and the latent
+// softmax cross-entropy, token-input gather/scatter, scheduled-sampling token choice and the latent
 // layer. The formulas are the FL_HD functions of models/vae/lstm_cell.hpp, shared with the
 // CPU engine; GEMMs stay in the backend (cuBLAS). Default stream throughout.
 #include <cmath>
@@ -81,13 +81,30 @@ void xent(MatrixView<const T> L, VectorView<const std::int32_t> tg, T scale, Mat
 }
 
 template <class T>
-void one_hot_fill(VectorView<const std::int32_t> tok, MatrixView<T> X) {
-  const index_t K = X.rows, ld = X.ld;
-  const std::int32_t* t = tok.data;
-  T* x = X.data;
-  for_each_index(K * X.cols, [=] __device__(std::int64_t k) {
-    const index_t r = k % K, n = k / K;
-    x[r + n * ld] = t[n] == r ? T(1) : T(0);
+void gather(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) {
+  const index_t R = out.rows, ldw = W.ld, ldo = out.ld;
+  const T* w = W.data;
+  const std::int32_t* id = idx.data;
+  T* o = out.data;
+  for_each_index(R * out.cols, [=] __device__(std::int64_t k) {
+    const index_t r = k % R, n = k / R;
+    const std::int32_t c = id[n];
+    o[r + n * ldo] = c < 0 ? T(0) : w[r + c * ldw];
+  });
+}
+
+// One thread per row, columns in order: deterministic (no atomics), coalesced across rows.
+template <class T>
+void scatter_add(MatrixView<const T> src, VectorView<const std::int32_t> idx, MatrixView<T> W) {
+  const index_t N = src.cols, lds = src.ld, ldw = W.ld;
+  const T* s = src.data;
+  const std::int32_t* id = idx.data;
+  T* w = W.data;
+  for_each_index(W.rows, [=] __device__(std::int64_t r) {
+    for (index_t n = 0; n < N; ++n) {
+      const std::int32_t c = id[n];
+      if (c >= 0) w[r + c * ldw] += s[r + n * lds];
+    }
   });
 }
 
@@ -178,7 +195,13 @@ class CudaVaeEngine final : public VaeEngine {
                              MatrixView<T> dL, VectorView<T> loss) override {                      \
     xent(L, tg, scale, dL, loss);                                                                  \
   }                                                                                                \
-  void one_hot(VectorView<const std::int32_t> tok, MatrixView<T> X) override { one_hot_fill(tok, X); } \
+  void gather_columns(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) override { \
+    gather(W, idx, out);                                                                           \
+  }                                                                                                \
+  void scatter_add_columns(MatrixView<const T> src, VectorView<const std::int32_t> idx,            \
+                           MatrixView<T> W) override {                                             \
+    scatter_add(src, idx, W);                                                                      \
+  }                                                                                                \
   void choose_tokens(MatrixView<const T> L, VectorView<const std::int32_t> truth, double p,        \
                      bool argmax, PhiloxKey key, std::uint64_t step,                               \
                      VectorView<std::int32_t> out) override {                                      \

@@ -11,8 +11,16 @@ Prints: name size wall_ms cpu_ms per step (cpu_ms = process CPU time, fairer on 
 machine).
 
 Usage: bench/peers/vae_torch.py [--device cpu|cuda] [--threads 2] [--reps 20]
+       bench/peers/vae_torch.py --compare build/bench/fieldlearn-bench --rounds 5 --threads 1
+The --compare form alternates PyTorch and fieldlearn-bench (BM_lstm_fwd_bwd/cpu,
+BM_vae_train_step/cpu; both single-threaded via the environment) `rounds` times in one run
+and prints per-round CPU ms and the median ratio fieldlearn / PyTorch (< 1: fieldlearn faster).
 """
 import argparse
+import json
+import os
+import statistics
+import subprocess
 import time
 
 import torch
@@ -60,14 +68,58 @@ class Vae(torch.nn.Module):
         return ce + beta * kl
 
 
+def fieldlearn_cpu_ms(binary):
+    """CPU ms per iteration of the CPU LSTM/VAE benchmarks, keyed like the PyTorch rows."""
+    out = subprocess.run([binary, "--benchmark_filter=BM_(lstm_fwd_bwd|vae_train_step)/cpu",
+                          "--benchmark_format=json", "--benchmark_min_time=2"], check=True, capture_output=True, text=True).stdout
+    rows = {}
+    for b in json.loads(out)["benchmarks"]:
+        kind, _, size = b["name"].split("/")[:3]
+        scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6, "s": 1e3}[b["time_unit"]]
+        rows[(kind[3:], int(size))] = b["cpu_time"] * scale
+    return rows
+
+
+def compare(args):
+    ratios, table = {}, []
+    for r in range(args.rounds):
+        mine = fieldlearn_cpu_ms(args.compare)
+        peer = {(k, s): c for k, s, _, c in run_peer(args)}
+        for key in sorted(peer):
+            ratios.setdefault(key, []).append(mine[key] / peer[key])
+            table.append((r, key, mine[key], peer[key]))
+            print(f"round {r} {key[0]} {key[1]}: fieldlearn {mine[key]:.1f} ms, pytorch {peer[key]:.1f} ms CPU, "
+                  f"ratio {mine[key] / peer[key]:.3f}", flush=True)
+    print("median ratio fieldlearn/pytorch (CPU time; < 1 = fieldlearn faster):")
+    for key, v in sorted(ratios.items()):
+        mine = statistics.median(m for _, k, m, _ in table if k == key)
+        peer = statistics.median(p for _, k, _, p in table if k == key)
+        print(f"  {key[0]} {key[1]}: fieldlearn {mine:.1f} ms, pytorch {peer:.1f} ms, ratio {statistics.median(v):.3f} "
+              f"(min {min(v):.3f}, max {max(v):.3f}, {len(v)} rounds)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--compare", default=None, help="fieldlearn-bench binary: alternate with it, median ratios")
+    ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    if args.compare:
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(args.threads)
+        compare(args)
+        return
+    for name, size, w, c in run_peer(args):
+        print(f"{name} {size} {w:.3f} {c:.3f}")
+
+
+def run_peer(args):
+    """Rows (name, size, wall_ms, cpu_ms) of the PyTorch side."""
     dev = args.device
+    rows = []
     T, B = 32, 64
     for H in ([256, 512] if dev == "cpu" else [256, 512, 2048]):
         lstm = torch.nn.LSTM(90, H).to(dev)
@@ -81,7 +133,7 @@ def main():
             (y * R).sum().backward()
 
         w, c = timeit(step, args.reps, dev)
-        print(f"lstm_fwd_bwd {H} {w:.3f} {c:.3f}")
+        rows.append(("lstm_fwd_bwd", H, w, c))
     for E in ([128, 512] if dev == "cpu" else [128, 512, 2048]):
         model = Vae(E, E // 2).to(dev)
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -94,7 +146,8 @@ def main():
             opt.step()
 
         w, c = timeit(train_step, max(3, args.reps // 2), dev)
-        print(f"vae_train_step {E} {w:.3f} {c:.3f}")
+        rows.append(("vae_train_step", E, w, c))
+    return rows
 
 
 if __name__ == "__main__":

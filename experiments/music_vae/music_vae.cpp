@@ -32,10 +32,12 @@ abc_dialect = "music21"   # abc: music21 (same tokens as tools/extract_melodies.
 kind = "2bar"             # 2bar | 16bar
 z = 512
 enc_width = 64
+enc_layers = 1            # BiLSTM encoder layers (MusicVAE: 1 for 2bar, 2 for hierdec 16bar)
 dec_width = 64
 dec_layers = 2
 conductor_width = 64      # 16bar only
 conductor_layers = 2      # 16bar only
+state_init_stddev = 0.001 # init of the Dense layers giving the initial LSTM states (MusicVAE)
 precision = "float"       # float | double
 
 [train]
@@ -49,6 +51,7 @@ beta_rate = 0.999
 free_bits = 0.0           # bits, on each example's total KL
 sampling_k = 200.0        # inverse-sigmoid scheduled sampling; 0 = teacher forcing
 clip_norm = 1.0
+weight_decay = 0.0        # decoupled (AdamW) weight decay; MusicVAE uses none
 max_transpose = 5
 checkpoint_every = 500
 log_every = 50
@@ -69,11 +72,15 @@ vae::VaeShape shape_from(const Config& c) {
   require(s.kind == "2bar" || s.kind == "16bar", "model.kind: must be 2bar or 16bar, not '" + s.kind + "'");
   s.z = c.get_int("model.z");
   s.enc_width = c.get_int("model.enc_width");
+  s.enc_layers = c.get_int("model.enc_layers");
   s.dec_width = c.get_int("model.dec_width");
   s.dec_layers = c.get_int("model.dec_layers");
   s.conductor_width = c.get_int("model.conductor_width");
   s.conductor_layers = c.get_int("model.conductor_layers");
+  s.state_init_stddev = c.get_double("model.state_init_stddev");
+  require(s.state_init_stddev >= 0 && s.state_init_stddev <= 10, "model.state_init_stddev: must be in [0, 10]");
   for (auto [key, v] : std::map<std::string, index_t>{{"model.z", s.z}, {"model.enc_width", s.enc_width},
+                                                      {"model.enc_layers", s.enc_layers},
                                                       {"model.dec_width", s.dec_width}, {"model.dec_layers", s.dec_layers},
                                                       {"model.conductor_width", s.conductor_width},
                                                       {"model.conductor_layers", s.conductor_layers}})
@@ -92,6 +99,7 @@ vae::TrainConfig train_config_from(const Config& c, std::uint32_t seed) {
   t.free_bits = c.get_double("train.free_bits");
   t.sampling_k = c.get_double("train.sampling_k");
   t.clip_norm = c.get_double("train.clip_norm");
+  t.weight_decay = c.get_double("train.weight_decay");
   t.max_transpose = static_cast<int>(c.get_int("train.max_transpose"));
   t.seed = seed;
   require(t.batch >= 1, "train.batch: must be >= 1");
@@ -99,6 +107,7 @@ vae::TrainConfig train_config_from(const Config& c, std::uint32_t seed) {
   require(t.beta_rate >= 0 && t.beta_rate <= 1, "train.beta_rate: must be in [0, 1]");
   require(t.max_transpose >= 0 && t.max_transpose <= 12, "train.max_transpose: must be in 0..12");
   require(t.clip_norm > 0, "train.clip_norm: must be positive");
+  require(t.weight_decay >= 0, "train.weight_decay: must be >= 0");
   return t;
 }
 

@@ -208,6 +208,7 @@ void analyse_music_vae(RunContext& ctx, vae::MusicVae<T>& model, const music::Co
   m["token_acc_active_only"] = only_active.free_running;
   m["token_acc_top_k"] = topk_json;
   m["token_acc_no_latent"] = none.free_running;
+  m["token_acc_no_latent_teacher_forced"] = none.teacher_forced;
   m["token_acc_full_teacher_forced"] = full.teacher_forced;
   m["token_acc_active_only_teacher_forced"] = only_active.teacher_forced;
   m["token_acc_top_k_teacher_forced"] = topk_tf;

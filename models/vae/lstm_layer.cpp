@@ -1,6 +1,7 @@
 #include "models/vae/lstm_layer.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "models/vae/dense.hpp"
 
@@ -46,6 +47,9 @@ void LstmLayer<T>::begin(Backend& be, VaeEngine& eng, index_t steps, index_t N,
   if (c0.data) be.copy(c0, block(C_, H, 0, N));
   else be.fill(block(C_, H, 0, N).flat(), T(0));
   cond_ = cond;
+  token_input_ = false;
+  packed_ = be.device() == Device::cpu;
+  if (packed_) Wh_packed_.pack(cview(params_->value(Wh_)), false);
   if (shape_.cond > 0) {
     ensure(GC_, be, 4 * H * N);
     be.gemm(Trans::no, Trans::no, T(1), cview(params_->value(Wc_)), cond, T(0), block(GC_, 4 * H, 0, N));
@@ -57,7 +61,8 @@ void LstmLayer<T>::recurrent_step(index_t t) {
   const index_t H = shape_.hidden, N = N_;
   MatrixView<T> G = block(G_, 4 * H, t * N, N);
   if (shape_.cond > 0) be_->axpy(T(1), VectorView<const T>(GC_.view()), G.flat());
-  be_->gemm(Trans::no, Trans::no, T(1), cview(params_->value(Wh_)), cview(block(H_, H, t * N, N)), T(1), G);
+  if (packed_) Wh_packed_.multiply(cview(block(H_, H, t * N, N)), T(1), G);
+  else be_->gemm(Trans::no, Trans::no, T(1), cview(params_->value(Wh_)), cview(block(H_, H, t * N, N)), T(1), G);
   eng_->lstm_forward_gates(G, VectorView<const T>(params_->value_vec(b_)), T(kForgetBias),
                            cview(block(C_, H, t * N, N)), block(C_, H, (t + 1) * N, N),
                            block(H_, H, (t + 1) * N, N));
@@ -90,6 +95,28 @@ void LstmLayer<T>::forward(MatrixView<const T> X) {
 }
 
 template <class T>
+void LstmLayer<T>::forward_tokens(VectorView<const std::int32_t> tokens) {
+  const index_t H = shape_.hidden, TN = T_ * N_;
+  if (shape_.input == 0 || tokens.size != TN) throw std::invalid_argument("LstmLayer::forward_tokens: bad shape");
+  token_input_ = true;
+  if (tokens_.size() != TN) tokens_ = Buffer<std::int32_t>(*be_, TN);
+  be_->copy(tokens, tokens_.view());
+  eng_->gather_columns(cview(params_->value(Wx_)), tokens, block(G_, 4 * H, 0, TN));
+  for (index_t t = 0; t < T_; ++t) recurrent_step(t);
+}
+
+template <class T>
+void LstmLayer<T>::step_tokens(index_t t, VectorView<const std::int32_t> tokens_t) {
+  const index_t H = shape_.hidden, N = N_;
+  if (shape_.input == 0 || tokens_t.size != N) throw std::invalid_argument("LstmLayer::step_tokens: bad shape");
+  if (t == 0) token_input_ = true;
+  if (tokens_.size() != T_ * N) tokens_ = Buffer<std::int32_t>(*be_, T_ * N);
+  be_->copy(tokens_t, tokens_.view().segment(t * N, N));
+  eng_->gather_columns(cview(params_->value(Wx_)), tokens_t, block(G_, 4 * H, t * N, N));
+  recurrent_step(t);
+}
+
+template <class T>
 MatrixView<const T> LstmLayer<T>::outputs() const {
   return {H_.data() + shape_.hidden * N_, shape_.hidden, T_ * N_, H_.device()};
 }
@@ -116,6 +143,7 @@ void LstmLayer<T>::backward(MatrixView<const T> dH, MatrixView<const T> dhT, Mat
   if (dcT.data) be.copy(dcT, dc);
   else be.fill(dc.flat(), T(0));
   const MatrixView<const T> Wh = params_->value(Wh_);
+  if (packed_) WhT_packed_.pack(Wh, true);
   for (index_t t = T_ - 1; t >= 0; --t) {
     if (dH.data) {
       if (dH.contiguous()) be.axpy(T(1), dH.col_block(t * N, N).flat(), dh.flat());
@@ -124,14 +152,18 @@ void LstmLayer<T>::backward(MatrixView<const T> dH, MatrixView<const T> dhT, Mat
     MatrixView<T> dG = block(dG_, 4 * H, t * N, N);
     eng_->lstm_backward_gates(cview(block(G_, 4 * H, t * N, N)), cview(block(C_, H, t * N, N)),
                               cview(block(C_, H, (t + 1) * N, N)), cview(dh), dc, dG);
-    be.gemm(Trans::yes, Trans::no, T(1), Wh, cview(dG), T(0), dh);
+    if (packed_) WhT_packed_.multiply(cview(dG), T(0), dh);
+    else be.gemm(Trans::yes, Trans::no, T(1), Wh, cview(dG), T(0), dh);
   }
   if (dh0.data) be.copy(cview(dh), dh0);
   if (dc0.data) be.copy(cview(dc), dc0);
   const MatrixView<const T> dG_all = block(dG_, 4 * H, 0, TN);
   be.gemm(Trans::no, Trans::yes, T(1), dG_all, cview(block(H_, H, 0, TN)), T(1), params_->grad(Wh_));
   add_row_sums(be, dG_all, params_->grad(b_), ones_, T(1));
-  if (In > 0) {
+  if (In > 0 && token_input_) {
+    if (dX.data) throw std::invalid_argument("LstmLayer::backward: no input gradient for token inputs");
+    eng_->scatter_add_columns(dG_all, VectorView<const std::int32_t>(tokens_.view()), params_->grad(Wx_));
+  } else if (In > 0) {
     be.gemm(Trans::no, Trans::yes, T(1), dG_all, cview(block(X_, In, 0, TN)), T(1), params_->grad(Wx_));
     if (dX.data) be.gemm(Trans::yes, Trans::no, T(1), cview(params_->value(Wx_)), dG_all, T(0), dX);
   }

@@ -4,9 +4,11 @@
 // latent z) that enters every step's gates as if concatenated to x_t, and an optional
 // initial state. GEMMs go through the Backend; the gate math is the engine's fused op.
 // Column t*N + n of the sequence matrices is sequence n at step t.
+#include <cstdint>
 #include <string>
 
 #include "core/buffer.hpp"
+#include "models/vae/packed_gemm.hpp"
 #include "models/vae/params.hpp"
 #include "models/vae/vae_engine.hpp"
 
@@ -37,6 +39,11 @@ class LstmLayer {
   void step(index_t t, MatrixView<const T> x_t);
   // All steps at once (inputs known in advance): one input GEMM, then the recurrence.
   void forward(MatrixView<const T> X);
+  // Token inputs: x = one-hot(token) over `input` classes (a token < 0 = zero input), without
+  // forming the one-hot matrix: the input projection gathers columns of Wx, its gradient
+  // scatter-adds them (no dX). A pass uses either matrix or token inputs.
+  void forward_tokens(VectorView<const std::int32_t> tokens);      // steps N tokens
+  void step_tokens(index_t t, VectorView<const std::int32_t> tokens_t);  // N tokens
 
   MatrixView<const T> outputs() const;       // h_1..h_T, H x T N
   MatrixView<const T> h(index_t t) const;     // h_t for t = 0..T (0 = initial state)
@@ -63,6 +70,11 @@ class LstmLayer {
   MatrixView<const T> cond_;
   Buffer<T> X_, G_, C_, H_, GC_;  // inputs, gate activations, cell and hidden states, Wc cond
   Buffer<T> dG_, dh_, dc_, S_, ones_;
+  Buffer<std::int32_t> tokens_;  // token inputs of this pass
+  // CPU: W_h and W_h^T packed once per pass for the per-step products (CUDA: cuBLAS).
+  bool packed_ = false;
+  PackedMatrix<T> Wh_packed_, WhT_packed_;
+  bool token_input_ = false;
 };
 
 }  // namespace fl::vae

@@ -16,7 +16,7 @@ void ensure(Buffer<T>& b, Backend& be, index_t n) {
 template <class T>
 LstmStack<T>::LstmStack(ParamSet<T>& params, const std::string& name, StackShape shape) : shape_(shape) {
   const index_t H = shape.hidden;
-  init_ = Dense<T>(params, name + ".init", shape.init_from, 2 * shape.layers * H, 0.001);
+  init_ = Dense<T>(params, name + ".init", shape.init_from, 2 * shape.layers * H, shape.init_stddev);
   for (index_t l = 0; l < shape.layers; ++l)
     layers_.emplace_back(params, name + ".lstm" + std::to_string(l),
                          LstmShape{l == 0 ? shape.input : H, H, l == 0 ? shape.cond : 0});
@@ -53,6 +53,18 @@ void LstmStack<T>::forward(MatrixView<const T> X) {
 }
 
 template <class T>
+void LstmStack<T>::step_tokens(index_t t, VectorView<const std::int32_t> tokens_t) {
+  layers_[0].step_tokens(t, tokens_t);
+  for (std::size_t l = 1; l < layers_.size(); ++l) layers_[l].step(t, layers_[l - 1].h(t + 1));
+}
+
+template <class T>
+void LstmStack<T>::forward_tokens(VectorView<const std::int32_t> tokens) {
+  layers_[0].forward_tokens(tokens);
+  for (std::size_t l = 1; l < layers_.size(); ++l) layers_[l].forward(layers_[l - 1].outputs());
+}
+
+template <class T>
 void LstmStack<T>::backward(MatrixView<const T> dTop, MatrixView<T> dv, MatrixView<T> dcond) {
   Backend& be = *be_;
   const index_t H = shape_.hidden, R = 2 * shape_.layers * H, L = shape_.layers, TN = steps_ * N_;
@@ -76,8 +88,9 @@ void LstmStack<T>::backward(MatrixView<const T> dTop, MatrixView<T> dv, MatrixVi
 
 template <class T>
 MelodyDecoder<T>::MelodyDecoder(ParamSet<T>& params, const std::string& name, index_t hidden,
-                                index_t layers, index_t cond_and_init)
-    : stack_(params, name, StackShape{music::kNumClasses, hidden, layers, cond_and_init, cond_and_init}),
+                                index_t layers, index_t cond_and_init, double init_stddev)
+    : stack_(params, name,
+             StackShape{music::kNumClasses, hidden, layers, cond_and_init, cond_and_init, init_stddev}),
       out_(params, name + ".out", hidden, music::kNumClasses, 1.0 / std::sqrt(double(hidden))) {}
 
 template <class T>
@@ -88,28 +101,24 @@ void MelodyDecoder<T>::forward(Backend& be, VaeEngine& eng, index_t steps, index
   steps_ = steps;
   N_ = N;
   const index_t K = music::kNumClasses, TN = steps * N;
-  ensure(X_, be, K * TN);
   ensure(logits_, be, K * TN);
-  MatrixView<T> X(X_.data(), K, TN, be.device()), Lg(logits_.data(), K, TN, be.device());
+  MatrixView<T> Lg(logits_.data(), K, TN, be.device());
   stack_.begin(be, eng, steps, N, v, v);
   if (p_sample <= 0.0) {
-    eng.one_hot(inputs, X);
-    stack_.forward(X);
+    stack_.forward_tokens(inputs);
     out_.forward(be, stack_.outputs(), Lg);
     return;
   }
   ensure(tokens_, be, N);
   for (index_t t = 0; t < steps; ++t) {
-    MatrixView<T> x_t = X.col_block(t * N, N);
     if (t == 0) {
-      eng.one_hot(inputs.segment(0, N), x_t);
+      stack_.step_tokens(0, inputs.segment(0, N));
     } else {
       eng.choose_tokens(MatrixView<const T>(Lg.col_block((t - 1) * N, N)), inputs.segment(t * N, N),
                         p_sample, argmax, key, rng_step * static_cast<std::uint64_t>(steps) + t,
                         tokens_.view());
-      eng.one_hot(VectorView<const std::int32_t>(tokens_.view()), x_t);
+      stack_.step_tokens(t, VectorView<const std::int32_t>(tokens_.view()));
     }
-    stack_.step(t, x_t);
     out_.forward(be, stack_.top_h(t + 1), Lg.col_block(t * N, N));
   }
 }

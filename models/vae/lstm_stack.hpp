@@ -19,6 +19,7 @@ struct StackShape {
   index_t layers = 1;
   index_t cond = 0;       // conditioning of the first layer (0 = none)
   index_t init_from = 0;  // size of v
+  double init_stddev = 0.001;  // of Dense(v) (MusicVAE: N(0, 0.001^2))
 };
 
 template <class T>
@@ -31,6 +32,9 @@ class LstmStack {
              MatrixView<const T> cond);
   void step(index_t t, MatrixView<const T> x_t);
   void forward(MatrixView<const T> X);
+  // Token inputs of the first layer (LstmLayer::forward_tokens / step_tokens).
+  void step_tokens(index_t t, VectorView<const std::int32_t> tokens_t);
+  void forward_tokens(VectorView<const std::int32_t> tokens);
   MatrixView<const T> outputs() const { return layers_.back().outputs(); }
   MatrixView<const T> top_h(index_t t) const { return layers_.back().h(t); }
   // dTop: gradient w.r.t. outputs(). Writes dv (init_from x N) and dcond (cond x N) when given.
@@ -51,7 +55,7 @@ class MelodyDecoder {
  public:
   MelodyDecoder() = default;
   MelodyDecoder(ParamSet<T>& params, const std::string& name, index_t hidden, index_t layers,
-                index_t cond_and_init);
+                index_t cond_and_init, double init_stddev = 0.001);
 
   // Decodes `steps` steps for N sequences. inputs (steps*N, step-major, device) are the
   // ground-truth previous tokens (-1 = zero input); p_sample = 0 is teacher forcing, else
@@ -69,7 +73,7 @@ class MelodyDecoder {
   Dense<T> out_;
   Backend* be_ = nullptr;
   index_t steps_ = 0, N_ = 0;
-  Buffer<T> X_, logits_, dtop_, dcond_;
+  Buffer<T> logits_, dtop_, dcond_;
   Buffer<std::int32_t> tokens_;
 };
 

@@ -23,6 +23,7 @@ constexpr std::uint32_t kEpsStream = 0x7ae1u, kSamplingStream = 0x7ae2u;
 
 std::string VaeShape::signature() const {
   std::string s = "musicvae kind=" + kind + " z=" + std::to_string(z) + " enc=" + std::to_string(enc_width) +
+                  (enc_layers > 1 ? "x" + std::to_string(enc_layers) : std::string()) +
                   " dec=" + std::to_string(dec_width) + "x" + std::to_string(dec_layers);
   if (kind == "16bar")
     s += " conductor=" + std::to_string(conductor_width) + "x" + std::to_string(conductor_layers);
@@ -35,17 +36,17 @@ MusicVae<T>::MusicVae(Backend& backend, VaeShape shape, std::uint32_t seed)
   if (shape_.kind != "2bar" && shape_.kind != "16bar")
     throw std::invalid_argument("MusicVae: kind must be 2bar or 16bar");
   const index_t K = music::kNumClasses, E = shape_.enc_width, Z = shape_.z;
-  enc_fwd_ = LstmLayer<T>(params_, "enc.fwd", LstmShape{K, E, 0});
-  enc_bwd_ = LstmLayer<T>(params_, "enc.bwd", LstmShape{K, E, 0});
+  encoder_ = BiLstmEncoder<T>(params_, "enc", K, E, shape_.enc_layers);
   mu_head_ = Dense<T>(params_, "enc.mu", 2 * E, Z, 0.001);
   sigma_head_ = Dense<T>(params_, "enc.sigma", 2 * E, Z, 0.001);
   index_t dec_v = Z;
   if (shape_.kind == "16bar") {
     conductor_ = LstmStack<T>(params_, "conductor",
-                              StackShape{0, shape_.conductor_width, shape_.conductor_layers, 0, Z});
+                              StackShape{0, shape_.conductor_width, shape_.conductor_layers, 0, Z,
+                                         shape_.state_init_stddev});
     dec_v = shape_.conductor_width;
   }
-  decoder_ = MelodyDecoder<T>(params_, "dec", shape_.dec_width, shape_.dec_layers, dec_v);
+  decoder_ = MelodyDecoder<T>(params_, "dec", shape_.dec_width, shape_.dec_layers, dec_v, shape_.state_init_stddev);
   params_.allocate(be_, seed);
 }
 
@@ -74,18 +75,9 @@ void MusicVae<T>::upload_tokens(const std::vector<music::Tokens>& batch) {
 
 template <class T>
 void MusicVae<T>::run_encoder(index_t B) {
-  const index_t K = music::kNumClasses, L = shape_.steps(), E = shape_.enc_width, Z = shape_.z;
-  ensure(X_, be_, K * L * B);
-  MatrixView<T> X = mat(X_, K, L * B);
-  eng_->one_hot(VectorView<const std::int32_t>(tokens_.view()), X);
-  enc_fwd_.begin(be_, *eng_, L, B, {}, {}, {});
-  enc_fwd_.forward(X);
-  enc_bwd_.begin(be_, *eng_, L, B, {}, {}, {});
-  for (index_t t = 0; t < L; ++t) enc_bwd_.step(t, MatrixView<const T>(X.col_block((L - 1 - t) * B, B)));
+  const index_t L = shape_.steps(), E = shape_.enc_width, Z = shape_.z;
   ensure(e_, be_, 2 * E * B);
-  MatrixView<T> e = mat(e_, 2 * E, B);
-  be_.copy(enc_fwd_.h(L), e.row_block(0, E));
-  be_.copy(enc_bwd_.h(L), e.row_block(E, E));
+  encoder_.forward(be_, *eng_, L, B, VectorView<const std::int32_t>(tokens_.view()), mat(e_, 2 * E, B));
   ensure(mu_, be_, Z * B);
   ensure(S_, be_, Z * B);
   mu_head_.forward(be_, cmat(e_, 2 * E, B), mat(mu_, Z, B));
@@ -162,8 +154,7 @@ LossParts MusicVae<T>::loss_and_gradient(const std::vector<music::Tokens>& batch
   MatrixView<T> de = mat(de_, 2 * E, B);
   mu_head_.backward(be_, cmat(e_, 2 * E, B), cmat(dmu_, Z, B), de, T(0));
   sigma_head_.backward(be_, cmat(e_, 2 * E, B), cmat(dS_, Z, B), de, T(1));
-  enc_fwd_.backward({}, MatrixView<const T>(de.row_block(0, E)), {}, {}, {}, {}, {});
-  enc_bwd_.backward({}, MatrixView<const T>(de.row_block(E, E)), {}, {}, {}, {}, {});
+  encoder_.backward(MatrixView<const T>(de));
   return parts;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // MusicVAE-style melody VAE (reference: shared/reference/music_vae.md, section 3).
-//   encoder : BiLSTM over one-hot tokens, e = [h_fwd_T ; h_bwd_1]
+//   encoder : stacked BiLSTM over one-hot tokens, e = [h_fwd_T ; h_bwd_1] of the top layer
 //   latent  : mu = Dense(e), sigma = softplus(Dense(e)), z = mu + sigma eps
 //   2bar    : MelodyDecoder (initial state tanh(Dense(z)), z on every step) over 32 steps
 //   16bar   : conductor LSTM (zero inputs, state tanh(Dense(z))) gives c_u per bar; each bar
@@ -13,6 +13,7 @@
 
 #include "core/buffer.hpp"
 #include "models/music/melody.hpp"
+#include "models/vae/bilstm_encoder.hpp"
 #include "models/vae/lstm_stack.hpp"
 
 namespace fl::vae {
@@ -21,10 +22,12 @@ struct VaeShape {
   std::string kind = "2bar";  // "2bar" or "16bar"
   index_t z = 512;
   index_t enc_width = 512;
+  index_t enc_layers = 1;  // BiLSTM layers (cat-mel_2bar: 1, hierdec-mel_16bar: 2)
   index_t dec_width = 256;
   index_t dec_layers = 2;
   index_t conductor_width = 256;  // 16bar only
   index_t conductor_layers = 2;   // 16bar only
+  double state_init_stddev = 0.001;  // Dense(z) / Dense(c_u) -> initial LSTM states (MusicVAE: 0.001)
   index_t bars() const { return kind == "16bar" ? 16 : 2; }
   index_t steps() const { return bars() * music::kStepsPerBar; }
   std::string signature() const;  // identifies the architecture (checkpoints)
@@ -72,13 +75,13 @@ class MusicVae {
   VaeShape shape_;
   std::uint32_t seed_;
   ParamSet<T> params_;
-  LstmLayer<T> enc_fwd_, enc_bwd_;
+  BiLstmEncoder<T> encoder_;
   Dense<T> mu_head_, sigma_head_;
   LstmStack<T> conductor_;  // 16bar only
   MelodyDecoder<T> decoder_;
   // Device work buffers.
   Buffer<std::int32_t> tokens_, dec_inputs_, dec_targets_;
-  Buffer<T> X_, e_, mu_, S_, sigma_, eps_, z_, kl_, kl_weight_, ce_, dlogits_, dz_, de_, dmu_, dS_, dcv_;
+  Buffer<T> e_, mu_, S_, sigma_, eps_, z_, kl_, kl_weight_, ce_, dlogits_, dz_, de_, dmu_, dS_, dcv_;
 };
 
 }  // namespace fl::vae

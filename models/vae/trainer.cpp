@@ -68,6 +68,7 @@ StepLog VaeTrainer<T>::step() {
     if (log.grad_norm > config_.clip_norm) be.scale(T(config_.clip_norm / log.grad_norm), p.grads().view());
     AdamParams adam;
     adam.learning_rate = log.lr;
+    adam.weight_decay = config_.weight_decay;
     be.adam_step(adam, step_ + 1, p.values().view(), VectorView<const T>(p.grads().view()), m_.view(), v_.view());
   }
   ++step_;

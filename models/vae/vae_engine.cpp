@@ -1,5 +1,6 @@
 #include "models/vae/vae_engine.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -12,17 +13,25 @@ namespace {
 // Below this many elements a parallel region costs more than it saves.
 constexpr index_t kParallelWork = 1 << 15;
 
+// The unit loops are `omp simd`: the cell formulas are branch-free and (float) call no libm.
 template <class T>
 void forward_gates(MatrixView<T> G, VectorView<const T> b, T fb, MatrixView<const T> cp,
                    MatrixView<T> c, MatrixView<T> h) {
   const index_t H = c.rows;
 #pragma omp parallel for schedule(static) if (c.rows * c.cols > kParallelWork)
   for (index_t n = 0; n < c.cols; ++n) {
-    T* g = G.data + n * G.ld;
+    T* gi = G.data + n * G.ld;
+    T* gf = gi + H;
+    T* gg = gi + 2 * H;
+    T* go = gi + 3 * H;
+    const T* bi = b.data;
+    const T* cpn = cp.data + n * cp.ld;
+    T* cn = c.data + n * c.ld;
+    T* hn = h.data + n * h.ld;
+#pragma omp simd
     for (index_t j = 0; j < H; ++j)
-      lstm_cell_forward(g[j], g[H + j], g[2 * H + j], g[3 * H + j], b.data[j], b.data[H + j],
-                        b.data[2 * H + j], b.data[3 * H + j], fb, cp.data[j + n * cp.ld],
-                        c.data[j + n * c.ld], h.data[j + n * h.ld]);
+      lstm_cell_forward(gi[j], gf[j], gg[j], go[j], bi[j], bi[H + j], bi[2 * H + j], bi[3 * H + j], fb, cpn[j],
+                        cn[j], hn[j]);
   }
 }
 
@@ -33,13 +42,15 @@ void backward_gates(MatrixView<const T> G, MatrixView<const T> cp, MatrixView<co
 #pragma omp parallel for schedule(static) if (c.rows * c.cols > kParallelWork)
   for (index_t n = 0; n < c.cols; ++n) {
     const T* g = G.data + n * G.ld;
+    const T* cpn = cp.data + n * cp.ld;
+    const T* cn = c.data + n * c.ld;
+    const T* dhn = dh.data + n * dh.ld;
+    T* dcn = dc.data + n * dc.ld;
     T* d = dG.data + n * dG.ld;
-    for (index_t j = 0; j < H; ++j) {
-      T& dcj = dc.data[j + n * dc.ld];
-      lstm_cell_backward(g[j], g[H + j], g[2 * H + j], g[3 * H + j], cp.data[j + n * cp.ld],
-                         c.data[j + n * c.ld], dh.data[j + n * dh.ld], dcj, d[j], d[H + j],
-                         d[2 * H + j], d[3 * H + j], dcj);
-    }
+#pragma omp simd
+    for (index_t j = 0; j < H; ++j)
+      lstm_cell_backward(g[j], g[H + j], g[2 * H + j], g[3 * H + j], cpn[j], cn[j], dhn[j], dcn[j], d[j],
+                         d[H + j], d[2 * H + j], d[3 * H + j], dcn[j]);
   }
 }
 
@@ -69,12 +80,36 @@ void xent(MatrixView<const T> L, VectorView<const std::int32_t> tg, T scale, Mat
 }
 
 template <class T>
-void one_hot_fill(VectorView<const std::int32_t> tok, MatrixView<T> X) {
-#pragma omp parallel for schedule(static) if (X.rows * X.cols > kParallelWork)
-  for (index_t n = 0; n < X.cols; ++n) {
-    T* x = X.data + n * X.ld;
-    for (index_t k = 0; k < X.rows; ++k) x[k] = T(0);
-    if (tok.data[n] >= 0) x[tok.data[n]] = T(1);
+void gather(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) {
+#pragma omp parallel for schedule(static) if (out.rows * out.cols > kParallelWork)
+  for (index_t n = 0; n < out.cols; ++n) {
+    T* o = out.data + n * out.ld;
+    const std::int32_t k = idx.data[n];
+    if (k < 0) {
+      for (index_t r = 0; r < out.rows; ++r) o[r] = T(0);
+      continue;
+    }
+    const T* w = W.data + k * W.ld;
+    for (index_t r = 0; r < out.rows; ++r) o[r] = w[r];
+  }
+}
+
+// Parallel over row chunks, columns in order: deterministic, no two threads share an entry.
+template <class T>
+void scatter_add(MatrixView<const T> src, VectorView<const std::int32_t> idx, MatrixView<T> W) {
+  constexpr index_t kRows = 256;
+  const index_t chunks = (W.rows + kRows - 1) / kRows;
+#pragma omp parallel for schedule(static) if (src.rows * src.cols > kParallelWork)
+  for (index_t q = 0; q < chunks; ++q) {
+    const index_t r0 = q * kRows, r1 = std::min(W.rows, r0 + kRows);
+    for (index_t n = 0; n < src.cols; ++n) {
+      const std::int32_t k = idx.data[n];
+      if (k < 0) continue;
+      const T* s = src.data + n * src.ld;
+      T* w = W.data + k * W.ld;
+#pragma omp simd
+      for (index_t r = r0; r < r1; ++r) w[r] += s[r];
+    }
   }
 }
 
@@ -162,7 +197,13 @@ class CpuVaeEngine final : public VaeEngine {
                              MatrixView<T> dL, VectorView<T> loss) override {                      \
     xent(L, tg, scale, dL, loss);                                                                  \
   }                                                                                                \
-  void one_hot(VectorView<const std::int32_t> tok, MatrixView<T> X) override { one_hot_fill(tok, X); } \
+  void gather_columns(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) override { \
+    gather(W, idx, out);                                                                           \
+  }                                                                                                \
+  void scatter_add_columns(MatrixView<const T> src, VectorView<const std::int32_t> idx,            \
+                           MatrixView<T> W) override {                                             \
+    scatter_add(src, idx, W);                                                                      \
+  }                                                                                                \
   void choose_tokens(MatrixView<const T> L, VectorView<const std::int32_t> truth, double p,        \
                      bool argmax, PhiloxKey key, std::uint64_t step,                               \
                      VectorView<std::int32_t> out) override {                                      \

@@ -1,6 +1,6 @@
 #pragma once
 // The element-wise work of the LSTM VAE that is not a GEMM: fused LSTM gates, softmax
-// cross-entropy, one-hot inputs, scheduled-sampling token choice, the reparameterised
+// cross-entropy, token-input gather/scatter, scheduled-sampling token choice, the reparameterised
 // latent. CPU implementation in vae_engine.cpp (OpenMP over columns), CUDA in
 // cuda/lstm_kernels.cu; both call the FL_HD formulas of lstm_cell.hpp.
 // Matrices are column-major with one sequence (or one sequence step) per column.
@@ -27,8 +27,13 @@ class VaeEngine {
      Targets < 0 are ignored (zero loss and gradient). */                                      \
   virtual void softmax_cross_entropy(MatrixView<const T> logits, VectorView<const std::int32_t> targets, \
                                      T scale, MatrixView<T> dlogits, VectorView<T> loss) = 0;     \
-  /* X (K x N) = one-hot of tokens (a token < 0 gives a zero column). */                         \
-  virtual void one_hot(VectorView<const std::int32_t> tokens, MatrixView<T> X) = 0;              \
+  /* out[:, n] = W[:, idx[n]] (a zero column where idx[n] < 0) = W one_hot(idx): the input   \
+     projection of token inputs without the one-hot matrix. */                                  \
+  virtual void gather_columns(MatrixView<const T> W, VectorView<const std::int32_t> idx,         \
+                              MatrixView<T> out) = 0;                                            \
+  /* W[:, idx[n]] += src[:, n] for n = 0, 1, ... in order (idx[n] < 0 skipped) = src one_hot^T. */ \
+  virtual void scatter_add_columns(MatrixView<const T> src, VectorView<const std::int32_t> idx,  \
+                                   MatrixView<T> W) = 0;                                         \
   /* Next decoder inputs: column n takes truth[n] with probability 1 - p_sample, otherwise     \
      a token drawn from softmax(logits_n) (or its argmax when argmax is set). Philox stream  \
      (key, step), lane n. */                                                                     \

@@ -172,12 +172,13 @@ namespace {
 // in the loss (~1e-16 L per evaluation, amplified by 1/h) stays below the tolerance, and the
 // relative error is floored at `floor` (gradients below it are compared in absolute terms).
 void check_vae(const std::string& kind, double p_sample, double free_bits, std::size_t n_checked,
-               std::size_t per_slot, double h, double floor) {
+               std::size_t per_slot, double h, double floor, index_t enc_layers = 1) {
   Backend& be = cpu_backend();
   VaeShape shape;
   shape.kind = kind;
   shape.z = 3;
   shape.enc_width = 4;
+  shape.enc_layers = enc_layers;
   shape.dec_width = 5;
   shape.dec_layers = 2;
   shape.conductor_width = 3;
@@ -203,4 +204,44 @@ void check_vae(const std::string& kind, double p_sample, double free_bits, std::
 
 TEST(VaeGradients, TwoBarVaeLossTeacherForced) { check_vae("2bar", 0.0, 0.0, 150, 3, 1e-5, 1e-3); }
 TEST(VaeGradients, TwoBarVaeLossScheduledSamplingAndFreeBits) { check_vae("2bar", 0.5, 4.0, 60, 2, 1e-5, 1e-3); }
+// Three encoder layers: the top, a middle and the bottom BiLSTM layer are all checked.
+TEST(VaeGradients, TwoBarVaeLossStackedEncoder) { check_vae("2bar", 0.0, 0.0, 150, 3, 1e-5, 1e-3, 3); }
 TEST(VaeGradients, SixteenBarHierarchicalVaeLoss) { check_vae("16bar", 0.0, 0.0, 10, 1, 1e-4, 1e-2); }
+
+// Token inputs (column gather / scatter-add of Wx) give the same outputs and parameter
+// gradients as the one-hot matrix through the GEMMs, for the whole pass and step by step.
+TEST(VaeGradients, TokenInputsEqualOneHotInputs) {
+  Backend& be = cpu_backend();
+  const index_t K = 7, H = 5, T = 4, N = 3;
+  auto eng = make_vae_engine(be);
+  const std::vector<std::int32_t> tokens = {3, -1, 6, 0, 0, 2, 5, 1, 3, 4, -1, 6};
+  const auto tok = Buffer<std::int32_t>::from_host(be, tokens);
+  std::vector<double> onehot(static_cast<std::size_t>(K * T * N), 0.0);
+  for (std::size_t c = 0; c < tokens.size(); ++c)
+    if (tokens[c] >= 0) onehot[c * K + static_cast<std::size_t>(tokens[c])] = 1.0;
+  const auto X = Buffer<double>::from_host(be, onehot);
+  const auto dH = Buffer<double>::from_host(be, random_vector(H * T * N, 41));
+  const MatrixView<const double> Xv(X.data(), K, T * N, be.device()), dHv(dH.data(), H, T * N, be.device());
+  for (const bool stepwise : {false, true}) {
+    std::vector<double> out[2], grad[2];
+    for (int mode = 0; mode < 2; ++mode) {
+      ParamSet<double> params;
+      LstmLayer<double> layer(params, "l", LstmShape{K, H, 0});
+      params.allocate(be, 3);
+      layer.begin(be, *eng, T, N, {}, {}, {});
+      for (index_t t = 0; stepwise && t < T; ++t) {
+        if (mode == 0) layer.step(t, Xv.col_block(t * N, N));
+        else layer.step_tokens(t, VectorView<const std::int32_t>(tok.view()).segment(t * N, N));
+      }
+      if (!stepwise && mode == 0) layer.forward(Xv);
+      if (!stepwise && mode == 1) layer.forward_tokens(VectorView<const std::int32_t>(tok.view()));
+      layer.backward(dHv, {}, {}, {}, {}, {}, {});
+      std::vector<double> h(static_cast<std::size_t>(H * T * N));
+      be.download(layer.outputs().flat(), h.data());
+      out[mode] = h;
+      grad[mode] = params.grads().to_host();
+    }
+    for (std::size_t i = 0; i < out[0].size(); ++i) EXPECT_NEAR(out[0][i], out[1][i], 1e-14) << stepwise;
+    for (std::size_t i = 0; i < grad[0].size(); ++i) EXPECT_NEAR(grad[0][i], grad[1][i], 1e-13) << stepwise;
+  }
+}
