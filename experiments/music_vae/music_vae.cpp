@@ -52,6 +52,7 @@ free_bits = 0.0           # bits, on each example's total KL
 sampling_k = 200.0        # inverse-sigmoid scheduled sampling; 0 = teacher forcing
 clip_norm = 1.0
 weight_decay = 0.0        # decoupled (AdamW) weight decay; MusicVAE uses none
+adam_eps = 1e-8           # Adam's epsilon (TensorFlow's default, as MusicVAE)
 max_transpose = 5
 checkpoint_every = 500
 log_every = 50
@@ -100,6 +101,7 @@ vae::TrainConfig train_config_from(const Config& c, std::uint32_t seed) {
   t.sampling_k = c.get_double("train.sampling_k");
   t.clip_norm = c.get_double("train.clip_norm");
   t.weight_decay = c.get_double("train.weight_decay");
+  t.adam_eps = c.get_double("train.adam_eps");
   t.max_transpose = static_cast<int>(c.get_int("train.max_transpose"));
   t.seed = seed;
   require(t.batch >= 1, "train.batch: must be >= 1");
@@ -108,6 +110,7 @@ vae::TrainConfig train_config_from(const Config& c, std::uint32_t seed) {
   require(t.max_transpose >= 0 && t.max_transpose <= 12, "train.max_transpose: must be in 0..12");
   require(t.clip_norm > 0, "train.clip_norm: must be positive");
   require(t.weight_decay >= 0, "train.weight_decay: must be >= 0");
+  require(t.adam_eps > 0, "train.adam_eps: must be > 0");
   return t;
 }
 

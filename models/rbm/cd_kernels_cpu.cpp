@@ -7,9 +7,6 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
-// GCC 12 reports its own _mm512_undefined_* placeholders in the shift intrinsics as
-// "may be used uninitialized" (a known false positive).
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <cstdint>
 #include <stdexcept>
 #include <vector>

@@ -69,6 +69,7 @@ StepLog VaeTrainer<T>::step() {
     AdamParams adam;
     adam.learning_rate = log.lr;
     adam.weight_decay = config_.weight_decay;
+    adam.eps = config_.adam_eps;
     be.adam_step(adam, step_ + 1, p.values().view(), VectorView<const T>(p.grads().view()), m_.view(), v_.view());
   }
   ++step_;

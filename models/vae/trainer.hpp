@@ -18,6 +18,7 @@ struct TrainConfig {
   double sampling_k = 1000.0;  // inverse-sigmoid scheduled sampling; 0 = teacher forcing
   double clip_norm = 1.0, skip_norm = 1e4;
   double weight_decay = 0.0;   // decoupled (AdamW); MusicVAE uses none
+  double adam_eps = 1e-8;
   int max_transpose = 5;
   std::uint32_t seed = 0;
 };
