@@ -3,7 +3,6 @@
 // fallback). Single-threaded on purpose: one update of a 64 x 64 machine at batch 200 is
 // ~130 us of work, below what an OpenMP team start-up pays back on a shared machine;
 // parallelism belongs to whole machines (temperatures), not to one update.
-#include <bit>
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -11,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/fast_exp.hpp"
 #include "core/philox.hpp"
 #include "models/rbm/fused_cd.hpp"
 
@@ -22,25 +22,6 @@ std::unique_ptr<CdKernels> make_cd_kernels_cuda();  // cuda/rbm_kernels.cu
 
 // Shared with the tests through the CdKernels interface only.
 namespace {
-
-// exp(x) in float, branch-free: x = k ln 2 + r, |r| <= ln 2 / 2, Taylor to degree 7
-// (truncation < 6e-9 relative), 2^k in the exponent bits; x clamped to [-87, 88].
-inline float exp_float(float x) {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  constexpr float kShift = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
-  const float k = (x * 1.44269504088896341f + kShift) - kShift;
-  const float r = (x - k * 0.693145751953125f) - k * 1.428606765330187e-06f;
-  float p = 1.0f / 5040.0f;
-  p = p * r + 1.0f / 720.0f;
-  p = p * r + 1.0f / 120.0f;
-  p = p * r + 1.0f / 24.0f;
-  p = p * r + 1.0f / 6.0f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
-  const std::int32_t bits = (static_cast<std::int32_t>(k) + 127) << 23;
-  return p * std::bit_cast<float>(bits);
-}
 
 // S[i] = 1 if uniform_at(key, step, i) < P[i] else 0, for i < n: element i uses the words
 // (0, 1) or (2, 3) of Philox block i / 2, as u01_double. With AVX-512 (+ BMI2) 16 blocks are
@@ -140,7 +121,7 @@ class CpuCdKernels final : public CdKernels {
     for (int col = 0; col < B; ++col) {
       const float* z = Z + static_cast<std::int64_t>(col) * n;
       float* p = P + static_cast<std::int64_t>(col) * n;
-      for (int r = 0; r < n; ++r) p[r] = sign / (1.0f + exp_float(-(z[r] + bias[r])));
+      for (int r = 0; r < n; ++r) p[r] = sign / (1.0f + branchless_expf(-(z[r] + bias[r])));
     }
     if (S != nullptr) bernoulli_draws(key, step, static_cast<std::int64_t>(n) * B, P, S);
   }

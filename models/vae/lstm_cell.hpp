@@ -5,38 +5,18 @@
 //                c' = f c + i g,  h' = o tanh(c').
 #include <cmath>
 
+#include "core/fast_exp.hpp"
 #include "core/hd.hpp"
 
 namespace fl::vae {
 
 // Precision-matched math: an unqualified exp(float) would resolve to the double C function.
-// On the host, float exp is a branch-free Cody-Waite reduction + degree-7 polynomial (relative
-// error < 2e-7 on [-87, 88], clamped outside) so that the CPU gate loops vectorise: libm's
-// expf is an opaque call that keeps them scalar. The device keeps CUDA's expf.
+// On the host, float exp is branch-free (core/fast_exp.hpp) so that the CPU gate loops
+// vectorise. The device keeps CUDA's expf.
 #if defined(__CUDA_ARCH__)
 FL_HD float vae_exp(float x) { return expf(x); }
 #else
-inline float vae_exp(float x) {
-  x = x < -87.0f ? -87.0f : x;
-  x = x > 88.0f ? 88.0f : x;
-  // n = round(x / ln2) by the 1.5 * 2^23 trick (a rounding function would not vectorise
-  // here), so that x = n ln2 + r with |r| <= ln2 / 2.
-  constexpr float kRound = 12582912.0f;
-  const float n = (x * 1.44269504089f + kRound) - kRound;
-  const float r = (x - n * 0.693145751953125f) - n * 1.428606765330187e-06f;
-  float p = 1.0f / 5040.0f;
-  p = p * r + 1.0f / 720.0f;
-  p = p * r + 1.0f / 120.0f;
-  p = p * r + 1.0f / 24.0f;
-  p = p * r + 1.0f / 6.0f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
-  const int bits = (static_cast<int>(n) + 127) << 23;  // 2^n, n in -126..127
-  float scale;
-  __builtin_memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
-}
+inline float vae_exp(float x) { return branchless_expf(x); }
 #endif
 FL_HD double vae_exp(double x) { return exp(x); }
 // tanh through one exp (libm's tanhf goes through the much slower expm1f): absolute error
