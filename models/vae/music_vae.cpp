@@ -1,6 +1,7 @@
 #include "models/vae/music_vae.hpp"
 
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 namespace fl::vae {
@@ -22,12 +23,12 @@ constexpr std::uint32_t kEpsStream = 0x7ae1u, kSamplingStream = 0x7ae2u;
 }  // namespace
 
 std::string VaeShape::signature() const {
-  std::string s = "musicvae kind=" + kind + " z=" + std::to_string(z) + " enc=" + std::to_string(enc_width) +
-                  (enc_layers > 1 ? "x" + std::to_string(enc_layers) : std::string()) +
-                  " dec=" + std::to_string(dec_width) + "x" + std::to_string(dec_layers);
-  if (kind == "16bar")
-    s += " conductor=" + std::to_string(conductor_width) + "x" + std::to_string(conductor_layers);
-  return s;
+  std::ostringstream s;
+  s << "musicvae kind=" << kind << " z=" << z << " enc=" << enc_width;
+  if (enc_layers > 1) s << "x" << enc_layers;
+  s << " dec=" << dec_width << "x" << dec_layers;
+  if (kind == "16bar") s << " conductor=" << conductor_width << "x" << conductor_layers;
+  return s.str();
 }
 
 template <class T>

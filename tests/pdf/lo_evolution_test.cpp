@@ -100,7 +100,9 @@ TEST(LoFkGenerator, ShapesKinematicsAndCovariance) {
   EXPECT_EQ(d.grid[49], 1.0);
   // Small-x grid points (x < 0.01) feel no data: zero FK columns, as in the BCDMS table.
   for (Eigen::Index a = 0; a < 50; ++a)
-    if (d.grid[a] < 0.01) EXPECT_EQ(d.fk.col(a).cwiseAbs().maxCoeff(), 0.0) << a;
+    if (d.grid[a] < 0.01) {
+      EXPECT_EQ(d.fk.col(a).cwiseAbs().maxCoeff(), 0.0) << a;
+    }
   // At Q^2 = Q0^2 the FK row would be interpolation / 6; at higher Q^2 the valence-like
   // xT3 decreases at large x: all predictions positive and below the LO value at Q0.
   const Eigen::VectorXd t = d.fk * d.f_true;

@@ -80,7 +80,9 @@ TEST(RbmCouplings, Expansion_reproduces_minus_free_energy_for_every_state) {
   for (int j = 0; j < p.n_v; ++j) {
     EXPECT_NEAR(J1[j], M[1 << j], 1e-11);
     for (int k = 0; k < p.n_v; ++k)
-      if (j != k) EXPECT_NEAR(J2[j * p.n_v + k], M[(1 << j) | (1 << k)], 1e-11);
+      if (j != k) {
+        EXPECT_NEAR(J2[j * p.n_v + k], M[(1 << j) | (1 << k)], 1e-11);
+      }
   }
 }
 
@@ -127,7 +129,9 @@ TEST(RbmCouplings, Bond_rbm_is_the_ising_model_exactly) {
     for (auto [i, j] : fl::ising::bond_list(lat)) ++bond_count[i * n + j], ++bond_count[j * n + i];
     for (int j = 0; j < n; ++j)
       for (int k = 0; k < n; ++k)
-        if (j != k) EXPECT_NEAR(J2[j * n + k], 4 * K * bond_count[j * n + k], 1e-12);
+        if (j != k) {
+          EXPECT_NEAR(J2[j * n + k], 4 * K * bond_count[j * n + k], 1e-12);
+        }
     const auto deg = fl::ising::site_degree(lat);
     const auto J1 = couplings_order1(p);
     for (int j = 0; j < n; ++j) EXPECT_NEAR(J1[j], -2 * deg[j] * K, 1e-12);

@@ -89,7 +89,9 @@ TEST(TrainingSet, SeededPrefixesAndFamilies) {
   const auto grid = ip.omega_grid();
   for (int i = 0; i < c.size; ++i)
     for (int j = 0; j < ip.n_omega; ++j)
-      if (grid[j] < 0.1) EXPECT_EQ(cheb.densities[static_cast<std::size_t>(i) * ip.n_omega + j], 0.0);
+      if (grid[j] < 0.1) {
+        EXPECT_EQ(cheb.densities[static_cast<std::size_t>(i) * ip.n_omega + j], 0.0);
+      }
   for (double v : cheb.correlators) EXPECT_TRUE(std::isfinite(v));
 }
 
