@@ -17,8 +17,4 @@ void sigmoid_bernoulli(Backend& backend, VectorView<const double> z, VectorView<
 // z <- sigmoid(z) in place (vectorised on the CPU, Backend::map elsewhere).
 void sigmoid_inplace(Backend& backend, VectorView<double> z);
 
-// exp(x) to about 1 ulp, written with plain arithmetic so loops over it vectorise
-// (x clamped to [-708, 709]). Exposed for the accuracy test.
-double exp_vectorisable(double x);
-
 }  // namespace fl::rbm

@@ -20,4 +20,14 @@ TEST(BranchlessExpf, RelativeErrorBelow3e7OverTheWholeRangeAndClampsOutside) {
   EXPECT_TRUE(std::isfinite(fl::branchless_expf(88.0f)));
 }
 
+TEST(BranchlessExp, DoubleIsAccurateToAnUlpOrTwo) {
+  double worst = 0;
+  for (double x = -707; x < 709; x += 0.00731) {
+    const double a = fl::branchless_exp(x), b = std::exp(x);
+    worst = std::max(worst, std::abs(a - b) / b);
+  }
+  EXPECT_LT(worst, 5e-16);
+  EXPECT_EQ(fl::branchless_exp(0.0), 1.0);
+}
+
 }  // namespace

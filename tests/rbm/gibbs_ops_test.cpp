@@ -1,4 +1,4 @@
-// The fused sigmoid-Bernoulli op against the generic backend ops, and its exp().
+// The fused sigmoid-Bernoulli op against the generic backend ops.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,16 +6,6 @@
 
 #include "core/backend.hpp"
 #include "models/rbm/gibbs_ops.hpp"
-
-TEST(RbmGibbsOps, Exp_is_accurate_to_an_ulp_or_two) {
-  double worst = 0;
-  for (double x = -707; x < 709; x += 0.00731) {
-    const double a = fl::rbm::exp_vectorisable(x), b = std::exp(x);
-    worst = std::max(worst, std::abs(a - b) / b);
-  }
-  EXPECT_LT(worst, 5e-16);
-  EXPECT_EQ(fl::rbm::exp_vectorisable(0.0), 1.0);
-}
 
 TEST(RbmGibbsOps, Fused_op_equals_map_plus_fill_bernoulli) {
   auto& be = fl::cpu_backend();
