@@ -16,6 +16,13 @@
 
 namespace fl::gpu_test {
 
+// The process's CUDA backend, made once; nullptr when no usable device is present.
+inline Backend* shared_gpu() {
+  static std::unique_ptr<Backend> b = cuda_status().usable ? make_backend("cuda") : nullptr;
+  return b.get();
+}
+
+
 // Normalised squared error sum (a - ref)^2 / sum ref^2 (absolute when ref is all zeros).
 template <class T>
 double nse(const std::vector<T>& a, const std::vector<T>& ref) {
@@ -129,3 +136,8 @@ class GpuTypedTest : public GpuTest {};
 using Precisions = ::testing::Types<float, double>;
 
 }  // namespace fl::gpu_test
+
+// First statement of a test that needs shared_gpu().
+#define FL_REQUIRE_GPU()          \
+  if (!fl::gpu_test::shared_gpu()) \
+  GTEST_SKIP() << "no usable CUDA device: " << fl::cuda_status().message

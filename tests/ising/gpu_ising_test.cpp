@@ -3,23 +3,19 @@
 #include <gtest/gtest.h>
 
 #include "core/backend.hpp"
+#include "tests/core/gpu_parity_util.hpp"
 #include "models/lattice/ising/exact.hpp"
 #include "mc_helpers.hpp"
 
 using namespace ising_test;
 
 namespace {
-fl::Backend* gpu() {
-  static std::unique_ptr<fl::Backend> b = fl::cuda_status().usable ? fl::make_backend("cuda") : nullptr;
-  return b.get();
-}
+fl::Backend* gpu() { return fl::gpu_test::shared_gpu(); }
 }  // namespace
 
-#define REQUIRE_GPU() \
-  if (!gpu()) GTEST_SKIP() << "no usable CUDA device: " << fl::cuda_status().message
 
 TEST(IsingGpu, Initial_states_match_cpu_bit_for_bit) {
-  REQUIRE_GPU();
+  FL_REQUIRE_GPU();
   const IsingLattice lat{2, 16, Boundary::periodic};
   auto cpu_engine = make_ising_engine(fl::cpu_backend());
   auto gpu_engine = make_ising_engine(*gpu());
@@ -41,7 +37,7 @@ TEST(IsingGpu, Initial_states_match_cpu_bit_for_bit) {
 }
 
 TEST(IsingGpu, L8_energy_and_specific_heat_vs_Kaufman_all_algorithms) {
-  REQUIRE_GPU();
+  FL_REQUIRE_GPU();
   const IsingLattice lat{2, 8, Boundary::periodic};
   for (Algo algo : {Algo::metropolis, Algo::wolff, Algo::multispin})
     for (double T : {1.8, ising2d_tc(), 3.0}) {
@@ -53,7 +49,7 @@ TEST(IsingGpu, L8_energy_and_specific_heat_vs_Kaufman_all_algorithms) {
 }
 
 TEST(IsingGpu, L4_magnetisation_vs_enumeration) {
-  REQUIRE_GPU();
+  FL_REQUIRE_GPU();
   const IsingLattice lat{2, 4, Boundary::periodic};
   for (Algo algo : {Algo::metropolis, Algo::wolff, Algo::multispin})
     for (double T : {1.8, ising2d_tc(), 3.0}) {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/backend.hpp"
+#include "tests/core/gpu_parity_util.hpp"
 #include "core/philox.hpp"
 #include "models/rbm/fused_cd.hpp"
 #include "models/rbm/trainer.hpp"
@@ -15,10 +16,7 @@
 using namespace fl::rbm;
 
 namespace {
-fl::Backend* gpu() {
-  static std::unique_ptr<fl::Backend> b = fl::cuda_status().usable ? fl::make_backend("cuda") : nullptr;
-  return b.get();
-}
+fl::Backend* gpu() { return fl::gpu_test::shared_gpu(); }
 
 std::vector<std::uint8_t> random_bits(std::int64_t rows, int n_v, unsigned seed) {
   std::vector<std::uint8_t> v(static_cast<std::size_t>(rows) * n_v);
@@ -34,11 +32,9 @@ double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) 
 }
 }  // namespace
 
-#define REQUIRE_GPU() \
-  if (!gpu()) GTEST_SKIP() << "no usable CUDA device: " << fl::cuda_status().message
 
 TEST(RbmFusedCdGpu, Kernels_draw_the_cpu_stream) {
-  REQUIRE_GPU();
+  FL_REQUIRE_GPU();
   const int n = 37, B = 29;
   std::vector<float> Z(n * B), bias(n);
   for (int i = 0; i < n * B; ++i) Z[i] = static_cast<float>(5 * std::sin(0.31 * i));
@@ -58,7 +54,7 @@ TEST(RbmFusedCdGpu, Kernels_draw_the_cpu_stream) {
 }
 
 TEST(RbmFusedCdGpu, Gradient_and_epochs_match_the_cpu_paths) {
-  REQUIRE_GPU();
+  FL_REQUIRE_GPU();
   const int n_v = 20, n_h = 12, B = 100;
   const auto data = random_bits(2000, n_v, 1);
   const auto init = rbm_test::random_rbm(n_v, n_h, 0.5, 0.3, 2);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/backend.hpp"
+#include "tests/core/gpu_parity_util.hpp"
 #include "models/rbm/ais.hpp"
 #include "models/rbm/rbm_exact.hpp"
 #include "models/rbm/trainer.hpp"
@@ -13,17 +14,12 @@
 using namespace fl::rbm;
 
 namespace {
-fl::Backend* gpu() {
-  static std::unique_ptr<fl::Backend> b = fl::cuda_status().usable ? fl::make_backend("cuda") : nullptr;
-  return b.get();
-}
+fl::Backend* gpu() { return fl::gpu_test::shared_gpu(); }
 }  // namespace
 
-#define REQUIRE_GPU() \
-  if (!gpu()) GTEST_SKIP() << "no usable CUDA device: " << fl::cuda_status().message
 
 TEST(RbmGpu, Ais_agrees_with_exact_log_z) {
-  REQUIRE_GPU();
+  FL_REQUIRE_GPU();
   const auto p = rbm_test::random_rbm(16, 16, 0.5, 0.3, 1);
   const Rbm rbm = Rbm::from_params(*gpu(), p);
   const auto r = ais_log_partition(rbm, std::vector<double>(16, 0.0), ais_default_schedule(), 100, 7);
@@ -32,7 +28,7 @@ TEST(RbmGpu, Ais_agrees_with_exact_log_z) {
 }
 
 TEST(RbmGpu, Gradient_with_large_k_matches_exact_gradient) {
-  REQUIRE_GPU();
+  FL_REQUIRE_GPU();
   const auto p = rbm_test::random_rbm(6, 4, 0.8, 0.3, 4);
   std::vector<std::uint8_t> data;
   for (int k = 0; k < 200; ++k)
