@@ -96,6 +96,7 @@ void analyse_music_vae(RunContext& ctx, vae::MusicVae<T>& model, const music::Co
   ev.encode(mu, sigma);
   const vae::UnitStatistics st = vae::unit_statistics(mu, sigma, Z, static_cast<index_t>(N), threshold);
   const std::vector<int> active(st.order.begin(), st.order.begin() + st.n_active);
+  const vae::LatentSpectrum spectrum = vae::latent_spectrum(mu, Z, static_cast<index_t>(N), threshold);
 
   // Unit table and arrays.
   CsvTable units({"unit", "rank", "activity", "mean_sigma", "mean_kl", "active"});
@@ -218,6 +219,14 @@ void analyse_music_vae(RunContext& ctx, vae::MusicVae<T>& model, const music::Co
     for (int u : st.order) a.push_back(st.activity[u]);
     return a;
   }();
+  // Rotation-invariant view of the same code (see vae::latent_spectrum): how many directions
+  // carry variance above the threshold, and over how many units each is spread.
+  const std::size_t n_spectrum = std::min<std::size_t>(16, spectrum.variance.size());
+  m["n_latent_directions"] = spectrum.n_directions;
+  m["latent_direction_variance"] =
+      std::vector<double>(spectrum.variance.begin(), spectrum.variance.begin() + n_spectrum);
+  m["latent_direction_participation"] =
+      std::vector<double>(spectrum.participation.begin(), spectrum.participation.begin() + n_spectrum);
   m["feature_names"] = names;
   m["top_units"] = top;
 }

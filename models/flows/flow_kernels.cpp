@@ -1,9 +1,5 @@
 #include "models/flows/flow_kernels.hpp"
 
-// GCC 12 reports the _mm512_undefined_* placeholders inside its own AVX-512 intrinsics, which
-// Eigen's vectorised float tanh uses, as uninitialised (a known false positive; the "may be"
-// variant is switched off for GCC 12 in CMakeLists.txt).
-#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>

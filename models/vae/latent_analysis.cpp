@@ -5,6 +5,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <Eigen/Dense>
+
 namespace fl::vae {
 
 UnitStatistics unit_statistics(const std::vector<double>& mu, const std::vector<double>& sigma, std::int64_t Z,
@@ -35,6 +37,23 @@ UnitStatistics unit_statistics(const std::vector<double>& mu, const std::vector<
   s.order.resize(Z);
   std::iota(s.order.begin(), s.order.end(), 0);
   std::stable_sort(s.order.begin(), s.order.end(), [&](int a, int b) { return s.activity[a] > s.activity[b]; });
+  return s;
+}
+
+LatentSpectrum latent_spectrum(const std::vector<double>& mu, std::int64_t Z, std::int64_t N, double threshold) {
+  if (static_cast<std::int64_t>(mu.size()) != Z * N || N < 2)
+    throw std::invalid_argument("latent_spectrum: need a Z x N matrix with N >= 2");
+  const Eigen::Map<const Eigen::MatrixXd> m(mu.data(), Z, N);
+  const Eigen::MatrixXd centred = m.colwise() - m.rowwise().mean();
+  const Eigen::MatrixXd cov = centred * centred.transpose() / static_cast<double>(N);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(cov);
+  LatentSpectrum s;
+  for (std::int64_t k = Z - 1; k >= 0; --k) {  // Eigen sorts ascending
+    const double v = std::max(eig.eigenvalues()(k), 0.0);
+    s.variance.push_back(v);
+    s.participation.push_back(1.0 / eig.eigenvectors().col(k).array().pow(4).sum());
+    s.n_directions += v > threshold;
+  }
   return s;
 }
 

@@ -18,6 +18,20 @@ struct UnitStatistics {
 UnitStatistics unit_statistics(const std::vector<double>& mu, const std::vector<double>& sigma, std::int64_t Z,
                                std::int64_t N, double threshold);
 
+// The code's principal directions, which A_u cannot see: A_u counts units, and a code of a few
+// directions spread over many units (rotated against the axes; a diagonal-Gaussian posterior
+// only aligns it slowly, Rolinek et al. arXiv:1812.06775) has many units above threshold.
+// Eigen-decomposition of the population covariance of mu over the windows; for each direction
+// (largest variance first) its participation ratio 1 / sum_u v_u^4: 1 for a direction along one
+// unit, k for one spread evenly over k units.
+struct LatentSpectrum {
+  std::vector<double> variance;       // eigenvalues of Cov_x(mu), descending
+  std::vector<double> participation;  // of the matching eigenvectors
+  int n_directions = 0;               // eigenvalues above the threshold
+};
+
+LatentSpectrum latent_spectrum(const std::vector<double>& mu, std::int64_t Z, std::int64_t N, double threshold);
+
 // A copy of mu where every unit not in `keep` is set to 0 (the prior mean).
 std::vector<double> keep_units(const std::vector<double>& mu, std::int64_t Z, std::int64_t N,
                                const std::vector<int>& keep);

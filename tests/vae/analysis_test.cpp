@@ -85,6 +85,40 @@ TEST(VaeAnalysis, UnitStatisticsByHand) {
   EXPECT_EQ(z, std::vector<double>(8, 0.0));
 }
 
+TEST(VaeAnalysis, LatentSpectrumSeesRotatedCodes) {
+  // Two independent signals of variance 4 and 1 in Z = 64 units, N = 4000 windows; first along
+  // units 0 and 1, then each spread evenly over 32 units (orthogonal +-1/sqrt(32) patterns).
+  const std::int64_t Z = 64, N = 4000;
+  std::vector<double> aligned(Z * N, 0.0), rotated(Z * N, 0.0);
+  PhiloxStream rng(PhiloxKey{7, 0}, 0);
+  for (std::int64_t n = 0; n < N; ++n) {
+    const double a = 2 * rng.normal(), b = rng.normal();
+    aligned[0 + n * Z] = a;
+    aligned[1 + n * Z] = b;
+    for (std::int64_t u = 0; u < Z; ++u) {
+      const double pa = u < 32 ? 1.0 : 0.0, pb = u < 32 ? (u % 2 ? 1.0 : -1.0) : 0.0;
+      rotated[u + n * Z] = (pa * a + pb * b) / std::sqrt(32.0);
+    }
+  }
+  const std::vector<double> sigma(Z * N, 1.0);
+  const auto sa = latent_spectrum(aligned, Z, N, 0.01), sr = latent_spectrum(rotated, Z, N, 0.01);
+  EXPECT_EQ(unit_statistics(aligned, sigma, Z, N, 0.01).n_active, 2);
+  EXPECT_EQ(unit_statistics(rotated, sigma, Z, N, 0.01).n_active, 32);  // A_u = 5/32 each
+  for (const auto* s : {&sa, &sr}) {
+    EXPECT_EQ(s->n_directions, 2);
+    // Sample variances of N(0, 4) and N(0, 1): 4 standard errors sqrt(2/N) v.
+    EXPECT_NEAR(s->variance[0], 4.0, 4 * std::sqrt(2.0 / N) * 4.0);
+    EXPECT_NEAR(s->variance[1], 1.0, 4 * std::sqrt(2.0 / N) * 1.0);
+    EXPECT_LT(s->variance[2], 1e-12);
+  }
+  // The sample covariance mixes the two signals by an angle ~ cov_ab / (4 - 1) ~ 0.02, which
+  // moves the participation by ~ 2 theta^2 (aligned) and ~ 4 theta^2 relative (rotated).
+  EXPECT_NEAR(sa.participation[0], 1.0, 0.01);
+  EXPECT_NEAR(sa.participation[1], 1.0, 0.01);
+  EXPECT_NEAR(sr.participation[0], 32.0, 0.5);
+  EXPECT_NEAR(sr.participation[1], 32.0, 0.5);
+}
+
 TEST(VaeTraining, SchedulesFollowTheirFormulas) {
   TrainConfig c;
   c.max_beta = 0.5;
