@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """BM_ntk_build / BM_ntk_epoch side by side with PyTorch (torch.func) and neural-tangents (JAX),
-same weights, single thread, CPU time.
+same weights, single thread and CPU time (or --threads N and wall time).
 
 Workload (arXiv:2512.24116): 100 replicas of a 1-w1-w2-1 tanh MLP on the 50-point x-grid,
 float64, for [25,20] and [100,100].
@@ -21,15 +21,20 @@ of the per-round ratios. Run with the peers venv (scripts/install-peers.sh, docs
   .venv-peers/bin/python bench/peers/ntk_compare.py --fieldlearn build/fieldlearn \
       --bench build/bench/fieldlearn-bench
 """
+import argparse
 import os
 
-# One thread everywhere, before torch / JAX start their pools.
+# Thread counts must be fixed before torch / JAX start their pools. --threads 1 (default): one
+# thread everywhere, CPU time; --threads N > 1: N threads for every side, wall time.
+_pre = argparse.ArgumentParser(add_help=False)
+_pre.add_argument("--threads", type=int, default=1)
+THREADS = max(1, _pre.parse_known_args()[0].threads)
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_v] = "1"
-os.environ["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+    os.environ[_v] = str(THREADS)
+os.environ["XLA_FLAGS"] = ("--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" if THREADS == 1
+                           else f"--xla_cpu_multi_thread_eigen=true intra_op_parallelism_threads={THREADS}")
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
-import argparse  # noqa: E402
 import json  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -86,13 +91,15 @@ def pack_gradient(layers):
 
 
 def cpu_ms(fn, min_time=1.0):
-    """CPU time per call (ms), after one warm-up call (JIT compilation for JAX)."""
+    """CPU time per call (ms; wall time with --threads > 1), after one warm-up call (JIT
+    compilation for JAX)."""
     fn()
     n, w0, c0 = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - w0 < min_time or n < 3:
         fn()
         n += 1
-    return (time.process_time() - c0) / n * 1e3
+    used = time.perf_counter() - w0 if THREADS > 1 else time.process_time() - c0
+    return used / n * 1e3
 
 
 def rel_err(a, b):
@@ -192,7 +199,7 @@ def fieldlearn_bench(exe, widths, min_time):
     times = {}
     for b in json.loads(res.stdout)["benchmarks"]:
         assert b["time_unit"] == "ms"
-        times["build" if "build" in b["name"] else "epoch"] = b["cpu_time"]
+        times["build" if "build" in b["name"] else "epoch"] = b["real_time" if THREADS > 1 else "cpu_time"]
     return times
 
 
@@ -202,8 +209,10 @@ def main():
     ap.add_argument("--bench", default="build/bench/fieldlearn-bench")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--min-time", type=float, default=1.0)
+    ap.add_argument("--threads", type=int, default=1, help="threads for every side (> 1: wall time)")
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(THREADS)
+    print(f"threads: {THREADS} ({'wall' if THREADS > 1 else 'CPU'} time)")
     print(f"load average before: {os.getloadavg()}")
     for widths in ((25, 20), (100, 100)):
         arch = "_".join(str(w) for w in widths)
