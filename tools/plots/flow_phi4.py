@@ -106,12 +106,23 @@ def _scaling(run: Path, metrics: dict):
 
     fig, ax = plt.subplots(figsize=(6, 4))
     targets = [t["target"] for t in per_L[0]["to_acceptance"]]
+    budget = metrics.get("train_steps")
     for k, target in enumerate(targets):
         Ls = [e["L"] for e in per_L if e["to_acceptance"][k]["steps"] is not None]
         steps = [e["to_acceptance"][k]["steps"] for e in per_L if e["to_acceptance"][k]["steps"] is not None]
+        # Sizes for which this is the lowest target not reached within the training budget: a
+        # lower bound on the cost, drawn at the budget as an open triangle.
+        missed = [e["L"] for e in per_L if e["to_acceptance"][k]["steps"] is None
+                  and (k == 0 or e["to_acceptance"][k - 1]["steps"] is not None)]
+        color = None
+        if Ls:
+            line, = ax.plot(Ls, steps, "o", label=f"acceptance {target}")
+            color = line.get_color()
+        if missed and budget:
+            ax.plot(missed, [budget] * len(missed), "^", mfc="none", ms=8, color=color,
+                    label=f"{target} not reached in {budget} steps")
         if not Ls:
             continue
-        line, = ax.plot(Ls, steps, "o", label=f"acceptance {target}")
         if len(Ls) >= 2:
             # Growth law: steps = A exp(b L), fitted in log space.
             b, log_a = np.polyfit(Ls, np.log(steps), 1)
