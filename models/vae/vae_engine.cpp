@@ -184,43 +184,8 @@ void latent_bwd(MatrixView<const T> mu, MatrixView<const T> S, MatrixView<const 
 
 class CpuVaeEngine final : public VaeEngine {
  public:
-#define FL_CPU_VAE_OPS(T)                                                                          \
-  void lstm_forward_gates(MatrixView<T> G, VectorView<const T> b, T fb, MatrixView<const T> cp,    \
-                          MatrixView<T> c, MatrixView<T> h) override {                             \
-    forward_gates(G, b, fb, cp, c, h);                                                             \
-  }                                                                                                \
-  void lstm_backward_gates(MatrixView<const T> G, MatrixView<const T> cp, MatrixView<const T> c,   \
-                           MatrixView<const T> dh, MatrixView<T> dc, MatrixView<T> dG) override {  \
-    backward_gates(G, cp, c, dh, dc, dG);                                                          \
-  }                                                                                                \
-  void softmax_cross_entropy(MatrixView<const T> L, VectorView<const std::int32_t> tg, T scale,    \
-                             MatrixView<T> dL, VectorView<T> loss) override {                      \
-    xent(L, tg, scale, dL, loss);                                                                  \
-  }                                                                                                \
-  void gather_columns(MatrixView<const T> W, VectorView<const std::int32_t> idx, MatrixView<T> out) override { \
-    gather(W, idx, out);                                                                           \
-  }                                                                                                \
-  void scatter_add_columns(MatrixView<const T> src, VectorView<const std::int32_t> idx,            \
-                           MatrixView<T> W) override {                                             \
-    scatter_add(src, idx, W);                                                                      \
-  }                                                                                                \
-  void choose_tokens(MatrixView<const T> L, VectorView<const std::int32_t> truth, double p,        \
-                     bool argmax, PhiloxKey key, std::uint64_t step,                               \
-                     VectorView<std::int32_t> out) override {                                      \
-    choose(L, truth, p, argmax, key, step, out);                                                   \
-  }                                                                                                \
-  void latent_forward(MatrixView<const T> mu, MatrixView<const T> S, MatrixView<const T> eps,      \
-                      MatrixView<T> sigma, MatrixView<T> z, VectorView<T> kl) override {           \
-    latent_fwd(mu, S, eps, sigma, z, kl);                                                          \
-  }                                                                                                \
-  void latent_backward(MatrixView<const T> mu, MatrixView<const T> S, MatrixView<const T> eps,     \
-                       MatrixView<const T> sigma, MatrixView<const T> dz,                          \
-                       VectorView<const T> w, MatrixView<T> dmu, MatrixView<T> dS) override {      \
-    latent_bwd(mu, S, eps, sigma, dz, w, dmu, dS);                                                 \
-  }
-  FL_CPU_VAE_OPS(float)
-  FL_CPU_VAE_OPS(double)
-#undef FL_CPU_VAE_OPS
+  FL_VAE_ENGINE_FORWARD_TO_KERNELS(float)
+  FL_VAE_ENGINE_FORWARD_TO_KERNELS(double)
 };
 
 }  // namespace
