@@ -36,6 +36,11 @@ class Buffer {
     return b;
   }
 
+  // Scratch reuse: reallocate (uninitialised) on `backend` only when the size differs.
+  void ensure_size(Backend& backend, index_t n) {
+    if (size_ != n) *this = Buffer(backend, n);
+  }
+
   ~Buffer() { release(); }
   Buffer(Buffer&& o) noexcept { swap(o); }
   Buffer& operator=(Buffer&& o) noexcept {

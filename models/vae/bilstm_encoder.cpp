@@ -3,10 +3,6 @@
 namespace fl::vae {
 
 namespace {
-template <class T>
-void ensure(Buffer<T>& b, Backend& be, index_t n) {
-  if (b.size() != n) b = Buffer<T>(be, n);
-}
 // dst column block t = src column block (steps - 1 - t), blocks of N columns.
 template <class T>
 void copy_time_reversed(Backend& be, MatrixView<const T> src, MatrixView<T> dst, index_t steps, index_t N) {
@@ -47,7 +43,7 @@ void BiLstmEncoder<T>::forward(Backend& be, VaeEngine& eng, index_t steps, index
       for (index_t s = 0; s < steps; ++s) bwd_[l].step(s, in.col_block((steps - 1 - s) * N, N));
     }
     if (l + 1 == layers) break;
-    ensure(Y_[l + 1], be, 2 * E * steps * N);
+    Y_[l + 1].ensure_size(be, 2 * E * steps * N);
     MatrixView<T> Y = block(Y_[l + 1], 2 * E, steps * N);
     be.copy(fwd_[l].outputs(), Y.row_block(0, E));
     copy_time_reversed(be, bwd_[l].outputs(), Y.row_block(E, E), steps, N);
@@ -69,16 +65,16 @@ void BiLstmEncoder<T>::backward(MatrixView<const T> de) {
       bwd_[0].backward(dHb, dhTb, {}, {}, {}, {}, {});
       break;
     }
-    ensure(dXf_, be, 2 * E * TN);
-    ensure(dXb_, be, 2 * E * TN);
+    dXf_.ensure_size(be, 2 * E * TN);
+    dXb_.ensure_size(be, 2 * E * TN);
     MatrixView<T> dXf = block(dXf_, 2 * E, TN), dXb = block(dXb_, 2 * E, TN);
     fwd_[l].backward(dHf, dhTf, {}, dXf, {}, {}, {});
     bwd_[l].backward(dHb, dhTb, {}, dXb, {}, {}, {});
     // Layer l-1's forward outputs (time order) receive rows 0..E of both input gradients,
     // its backward outputs (step order) rows E..2E; dXb is in step order, i.e. reversed time.
-    ensure(dHf_, be, E * TN);
-    ensure(dHb_, be, E * TN);
-    ensure(tmp_, be, E * TN);
+    dHf_.ensure_size(be, E * TN);
+    dHb_.ensure_size(be, E * TN);
+    tmp_.ensure_size(be, E * TN);
     MatrixView<T> f = block(dHf_, E, TN), b = block(dHb_, E, TN), tmp = block(tmp_, E, TN);
     be.copy(MatrixView<const T>(dXf.row_block(0, E)), f);
     copy_time_reversed(be, MatrixView<const T>(dXb.row_block(0, E)), tmp, steps_, N_);

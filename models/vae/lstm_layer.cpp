@@ -9,10 +9,6 @@ namespace fl::vae {
 
 namespace {
 template <class T>
-void ensure(Buffer<T>& b, Backend& be, index_t n) {
-  if (b.size() != n) b = Buffer<T>(be, n);
-}
-template <class T>
 MatrixView<const T> cview(MatrixView<T> v) {
   return v;
 }
@@ -38,10 +34,10 @@ void LstmLayer<T>::begin(Backend& be, VaeEngine& eng, index_t steps, index_t N,
   T_ = steps;
   N_ = N;
   const index_t H = shape_.hidden;
-  ensure(X_, be, shape_.input * steps * N);
-  ensure(G_, be, 4 * H * steps * N);
-  ensure(C_, be, H * (steps + 1) * N);
-  ensure(H_, be, H * (steps + 1) * N);
+  X_.ensure_size(be, shape_.input * steps * N);
+  G_.ensure_size(be, 4 * H * steps * N);
+  C_.ensure_size(be, H * (steps + 1) * N);
+  H_.ensure_size(be, H * (steps + 1) * N);
   if (h0.data) be.copy(h0, block(H_, H, 0, N));
   else be.fill(block(H_, H, 0, N).flat(), T(0));
   if (c0.data) be.copy(c0, block(C_, H, 0, N));
@@ -51,7 +47,7 @@ void LstmLayer<T>::begin(Backend& be, VaeEngine& eng, index_t steps, index_t N,
   packed_ = be.device() == Device::cpu;
   if (packed_) Wh_packed_.pack(cview(params_->value(Wh_)), false);
   if (shape_.cond > 0) {
-    ensure(GC_, be, 4 * H * N);
+    GC_.ensure_size(be, 4 * H * N);
     be.gemm(Trans::no, Trans::no, T(1), cview(params_->value(Wc_)), cond, T(0), block(GC_, 4 * H, 0, N));
   }
 }
@@ -99,7 +95,7 @@ void LstmLayer<T>::forward_tokens(VectorView<const std::int32_t> tokens) {
   const index_t H = shape_.hidden, TN = T_ * N_;
   if (shape_.input == 0 || tokens.size != TN) throw std::invalid_argument("LstmLayer::forward_tokens: bad shape");
   token_input_ = true;
-  if (tokens_.size() != TN) tokens_ = Buffer<std::int32_t>(*be_, TN);
+  tokens_.ensure_size(*be_, TN);
   be_->copy(tokens, tokens_.view());
   eng_->gather_columns(cview(params_->value(Wx_)), tokens, block(G_, 4 * H, 0, TN));
   for (index_t t = 0; t < T_; ++t) recurrent_step(t);
@@ -110,7 +106,7 @@ void LstmLayer<T>::step_tokens(index_t t, VectorView<const std::int32_t> tokens_
   const index_t H = shape_.hidden, N = N_;
   if (shape_.input == 0 || tokens_t.size != N) throw std::invalid_argument("LstmLayer::step_tokens: bad shape");
   if (t == 0) token_input_ = true;
-  if (tokens_.size() != T_ * N) tokens_ = Buffer<std::int32_t>(*be_, T_ * N);
+  tokens_.ensure_size(*be_, T_ * N);
   be_->copy(tokens_t, tokens_.view().segment(t * N, N));
   eng_->gather_columns(cview(params_->value(Wx_)), tokens_t, block(G_, 4 * H, t * N, N));
   recurrent_step(t);
@@ -134,9 +130,9 @@ void LstmLayer<T>::backward(MatrixView<const T> dH, MatrixView<const T> dhT, Mat
                             MatrixView<T> dX, MatrixView<T> dh0, MatrixView<T> dc0, MatrixView<T> dcond) {
   Backend& be = *be_;
   const index_t H = shape_.hidden, N = N_, TN = T_ * N_, In = shape_.input;
-  ensure(dG_, be, 4 * H * TN);
-  ensure(dh_, be, H * N);
-  ensure(dc_, be, H * N);
+  dG_.ensure_size(be, 4 * H * TN);
+  dh_.ensure_size(be, H * N);
+  dc_.ensure_size(be, H * N);
   MatrixView<T> dh = block(dh_, H, 0, N), dc = block(dc_, H, 0, N);
   if (dhT.data) be.copy(dhT, dh);
   else be.fill(dh.flat(), T(0));
@@ -169,7 +165,7 @@ void LstmLayer<T>::backward(MatrixView<const T> dH, MatrixView<const T> dhT, Mat
   }
   if (shape_.cond > 0) {
     // S = sum_t dG_t: dG viewed as (4H N) x T times a column of ones.
-    ensure(S_, be, 4 * H * N);
+    S_.ensure_size(be, 4 * H * N);
     add_row_sums(be, MatrixView<const T>(dG_.data(), 4 * H * N, T_, be.device()),
                  block(S_, 4 * H * N, 0, 1), ones_, T(0));
     const MatrixView<const T> S(S_.data(), 4 * H, N, be.device());

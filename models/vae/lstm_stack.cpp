@@ -6,13 +6,6 @@
 
 namespace fl::vae {
 
-namespace {
-template <class T>
-void ensure(Buffer<T>& b, Backend& be, index_t n) {
-  if (b.size() != n) b = Buffer<T>(be, n);
-}
-}  // namespace
-
 template <class T>
 LstmStack<T>::LstmStack(ParamSet<T>& params, const std::string& name, StackShape shape) : shape_(shape) {
   const index_t H = shape.hidden;
@@ -30,8 +23,8 @@ void LstmStack<T>::begin(Backend& be, VaeEngine& eng, index_t steps, index_t N, 
   steps_ = steps;
   N_ = N;
   const index_t H = shape_.hidden, R = 2 * shape_.layers * H;
-  ensure(P_, be, R * N);
-  ensure(A_, be, R * N);
+  P_.ensure_size(be, R * N);
+  A_.ensure_size(be, R * N);
   MatrixView<T> P(P_.data(), R, N, be.device()), A(A_.data(), R, N, be.device());
   init_.forward(be, v, P);
   be.map(UnaryOp::tanh, VectorView<const T>(P_.view()), A_.view());
@@ -68,8 +61,8 @@ template <class T>
 void LstmStack<T>::backward(MatrixView<const T> dTop, MatrixView<T> dv, MatrixView<T> dcond) {
   Backend& be = *be_;
   const index_t H = shape_.hidden, R = 2 * shape_.layers * H, L = shape_.layers, TN = steps_ * N_;
-  ensure(dA_, be, R * N_);
-  ensure(dX_, be, 2 * H * TN);  // ping-pong between two inter-layer gradient blocks
+  dA_.ensure_size(be, R * N_);
+  dX_.ensure_size(be, 2 * H * TN);  // ping-pong between two inter-layer gradient blocks
   MatrixView<T> dA(dA_.data(), R, N_, be.device());
   MatrixView<const T> dH = dTop;
   for (index_t l = L - 1; l >= 0; --l) {
@@ -101,7 +94,7 @@ void MelodyDecoder<T>::forward(Backend& be, VaeEngine& eng, index_t steps, index
   steps_ = steps;
   N_ = N;
   const index_t K = music::kNumClasses, TN = steps * N;
-  ensure(logits_, be, K * TN);
+  logits_.ensure_size(be, K * TN);
   MatrixView<T> Lg(logits_.data(), K, TN, be.device());
   stack_.begin(be, eng, steps, N, v, v);
   if (p_sample <= 0.0) {
@@ -109,7 +102,7 @@ void MelodyDecoder<T>::forward(Backend& be, VaeEngine& eng, index_t steps, index
     out_.forward(be, stack_.outputs(), Lg);
     return;
   }
-  ensure(tokens_, be, N);
+  tokens_.ensure_size(be, N);
   for (index_t t = 0; t < steps; ++t) {
     if (t == 0) {
       stack_.step_tokens(0, inputs.segment(0, N));
@@ -127,8 +120,8 @@ template <class T>
 void MelodyDecoder<T>::backward(MatrixView<const T> dlogits, MatrixView<T> dv) {
   Backend& be = *be_;
   const index_t H = out_.in(), TN = steps_ * N_, V = dv.rows;
-  ensure(dtop_, be, H * TN);
-  ensure(dcond_, be, V * N_);
+  dtop_.ensure_size(be, H * TN);
+  dcond_.ensure_size(be, V * N_);
   MatrixView<T> dtop(dtop_.data(), H, TN, be.device()), dcond(dcond_.data(), V, N_, be.device());
   out_.backward(be, stack_.outputs(), dlogits, dtop);
   stack_.backward(MatrixView<const T>(dtop), dv, dcond);

@@ -8,10 +8,6 @@ namespace fl::vae {
 
 namespace {
 template <class T>
-void ensure(Buffer<T>& b, Backend& be, index_t n) {
-  if (b.size() != n) b = Buffer<T>(be, n);
-}
-template <class T>
 MatrixView<T> mat(Buffer<T>& b, index_t rows, index_t cols) {
   return {b.data(), rows, cols, b.device()};
 }
@@ -77,10 +73,10 @@ void MusicVae<T>::upload_tokens(const std::vector<music::Tokens>& batch) {
 template <class T>
 void MusicVae<T>::run_encoder(index_t B) {
   const index_t L = shape_.steps(), E = shape_.enc_width, Z = shape_.z;
-  ensure(e_, be_, 2 * E * B);
+  e_.ensure_size(be_, 2 * E * B);
   encoder_.forward(be_, *eng_, L, B, VectorView<const std::int32_t>(tokens_.view()), mat(e_, 2 * E, B));
-  ensure(mu_, be_, Z * B);
-  ensure(S_, be_, Z * B);
+  mu_.ensure_size(be_, Z * B);
+  S_.ensure_size(be_, Z * B);
   mu_head_.forward(be_, cmat(e_, 2 * E, B), mat(mu_, Z, B));
   sigma_head_.forward(be_, cmat(e_, 2 * E, B), mat(S_, Z, B));
 }
@@ -108,7 +104,7 @@ void MusicVae<T>::backward_decoder(index_t B, MatrixView<T> dz) {
     return;
   }
   const index_t Hc = shape_.conductor_width;
-  ensure(dcv_, be_, Hc * 16 * B);
+  dcv_.ensure_size(be_, Hc * 16 * B);
   decoder_.backward(dlogits, mat(dcv_, Hc, 16 * B));
   conductor_.backward(cmat(dcv_, Hc, 16 * B), dz, {});
 }
@@ -121,16 +117,16 @@ LossParts MusicVae<T>::loss_and_gradient(const std::vector<music::Tokens>& batch
   upload_tokens(batch);
   params_.zero_grads();
   run_encoder(B);
-  for (Buffer<T>* b : {&sigma_, &eps_, &z_, &dz_, &dmu_, &dS_}) ensure(*b, be_, Z * B);
-  ensure(kl_, be_, B);
+  for (Buffer<T>* b : {&sigma_, &eps_, &z_, &dz_, &dmu_, &dS_}) b->ensure_size(be_, Z * B);
+  kl_.ensure_size(be_, B);
   if (sample_latent) be_.fill_normal(eps_.view(), PhiloxKey{seed_, kEpsStream}, rng_step, T(0), T(1));
   else be_.fill(eps_.view(), T(0));
   eng_->latent_forward(cmat(mu_, Z, B), cmat(S_, Z, B), cmat(eps_, Z, B), mat(sigma_, Z, B), mat(z_, Z, B),
                        kl_.view());
   run_decoder(B, p_sample, false, rng_step);
 
-  ensure(ce_, be_, TN);
-  ensure(dlogits_, be_, K * TN);
+  ce_.ensure_size(be_, TN);
+  dlogits_.ensure_size(be_, K * TN);
   eng_->softmax_cross_entropy(decoder_.logits(), VectorView<const std::int32_t>(dec_targets_.view()), T(1.0 / B),
                               mat(dlogits_, K, TN), ce_.view());
   LossParts parts;
@@ -151,7 +147,7 @@ LossParts MusicVae<T>::loss_and_gradient(const std::vector<music::Tokens>& batch
   backward_decoder(B, mat(dz_, Z, B));
   eng_->latent_backward(cmat(mu_, Z, B), cmat(S_, Z, B), cmat(eps_, Z, B), cmat(sigma_, Z, B), cmat(dz_, Z, B),
                         VectorView<const T>(kl_weight_.view()), mat(dmu_, Z, B), mat(dS_, Z, B));
-  ensure(de_, be_, 2 * E * B);
+  de_.ensure_size(be_, 2 * E * B);
   MatrixView<T> de = mat(de_, 2 * E, B);
   mu_head_.backward(be_, cmat(e_, 2 * E, B), cmat(dmu_, Z, B), de, T(0));
   sigma_head_.backward(be_, cmat(e_, 2 * E, B), cmat(dS_, Z, B), de, T(1));
